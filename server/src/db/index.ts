@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Database } from './schema';
+import { migrateToLatest } from './migrate';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Db {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  databaseUrl?: string | undefined;
+  /** SQLite file; defaults to `<dataDir>/kspay.sqlite`. */
+  sqliteFile?: string;
+  dataDir?: string;
+}
+
+/** Opens the database (PostgreSQL when a URL is given, else a SQLite file) and migrates it. */
+export async function openDb(opts: DbOptions): Promise<Db> {
+  let result: Db;
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    result = { db, dialect: 'postgres', close: () => db.destroy() };
+  } else {
+    const file = opts.sqliteFile ?? path.join(opts.dataDir ?? 'data', 'kspay.sqlite');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const sqlite = new SQLite(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    result = { db, dialect: 'sqlite', close: () => db.destroy() };
+  }
+  await migrateToLatest(result.db);
+  return result;
+}

@@ -1,0 +1,32 @@
+import type { Config } from './config';
+import type { Db } from './db';
+import type { Clock } from './lib/clock';
+import type { Logger } from './lib/log';
+import type { Mailer } from './lib/mailer';
+
+/** Everything a route needs, built once by `createServices` (or by a test) and handed in. */
+export interface Services {
+  config: Config;
+  db: Db;
+  log: Logger;
+  clock: Clock;
+  mailer: Mailer;
+}
+
+export interface SessionContext {
+  userId: string;
+  email: string;
+  name: string;
+  tokenHash: string;
+  authenticatedAt: string;
+  expiresAt: string;
+  createdAt: string;
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    /** Set by `requireSession` on protected routes. */
+    session: SessionContext;
+  };
+}

@@ -1,0 +1,32 @@
+import { serve } from '@hono/node-server';
+import { createApp } from './app';
+import { loadConfig } from './config';
+import { createServices } from './services';
+
+const config = loadConfig();
+const services = await createServices(config);
+const app = createApp(services);
+
+const server = serve(
+  { fetch: app.fetch, port: config.port, hostname: process.env.HOST },
+  (info) => {
+    services.log.info({ port: info.port, database: services.db.dialect }, 'listening');
+    // eslint-disable-next-line no-console -- the one line a person starting the app looks for
+    console.log(`KS Pay developer portal: ${config.publicOrigin}`);
+  }
+);
+
+/** SIGTERM/SIGINT: stop accepting, let in-flight requests finish, then close the database. */
+let stopping = false;
+function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  services.log.info({ signal }, 'shutting down');
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  server.close(() => {
+    void services.db.close().then(() => process.exit(0));
+  });
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));

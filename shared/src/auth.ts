@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 128;
+export const EMAIL_MAX = 254;
+export const NAME_MAX = 100;
+
+/** Emails are compared case-insensitively: stored and looked up trimmed and lower-cased. */
+export const emailSchema = z
+  .string({ error: 'Enter your email address' })
+  .trim()
+  .toLowerCase()
+  .max(EMAIL_MAX, `An email address has at most ${EMAIL_MAX} characters`)
+  .pipe(z.email({ error: 'Enter a valid email address, like name@example.com' }));
+
+/**
+ * Length is counted in Unicode code points so an emoji counts once; nothing is trimmed or
+ * truncated, and there are no composition rules (NIST SP 800-63B). Common passwords are
+ * refused by the server, which holds the list.
+ */
+export const passwordSchema = z
+  .string({ error: 'Enter a password' })
+  .refine((p) => [...p].length >= PASSWORD_MIN, {
+    error: `Use at least ${PASSWORD_MIN} characters`
+  })
+  .refine((p) => [...p].length <= PASSWORD_MAX, {
+    error: `Use at most ${PASSWORD_MAX} characters`
+  });
+
+export const signUpInput = z.strictObject({
+  name: z
+    .string({ error: 'Enter your name' })
+    .trim()
+    .min(1, 'Enter your name')
+    .max(NAME_MAX, `A name has at most ${NAME_MAX} characters`),
+  email: emailSchema,
+  password: passwordSchema
+});
+export type SignUpInput = z.infer<typeof signUpInput>;
+
+export const signInInput = z.strictObject({
+  email: emailSchema,
+  /** Sign-in does not re-check the length rules: a wrong password is simply wrong. */
+  password: z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(1024)
+});
+export type SignInInput = z.infer<typeof signInInput>;
+
+export const forgotPasswordInput = z.strictObject({ email: emailSchema });
+export type ForgotPasswordInput = z.infer<typeof forgotPasswordInput>;
+
+/** Reset tokens are 32 random bytes in base64url (43 characters). */
+export const resetTokenSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{43}$/, 'This reset link is not valid');
+
+export const resetPasswordInput = z.strictObject({
+  token: resetTokenSchema,
+  password: passwordSchema
+});
+export type ResetPasswordInput = z.infer<typeof resetPasswordInput>;
+
+export const reauthenticateInput = z.strictObject({
+  password: z.string().min(1, 'Enter your password').max(1024)
+});
+
+export const userSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  createdAt: z.string()
+});
+export type User = z.infer<typeof userSchema>;
+
+export const sessionInfoSchema = z.object({
+  user: userSchema,
+  /** When the password was last entered for this session (ISO time): key actions need it fresh. */
+  authenticatedAt: z.string(),
+  expiresAt: z.string()
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;

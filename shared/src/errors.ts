@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/**
+ * The closed list of error codes the API answers with, and the one place that maps a code to
+ * its HTTP status. Adding a code means adding it here; nothing else invents one.
+ */
+export const errorStatus = {
+  validation_failed: 400,
+  bad_json: 400,
+  unauthorized: 401,
+  invalid_credentials: 401,
+  reauthentication_required: 401,
+  forbidden_origin: 403,
+  not_found: 404,
+  conflict: 409,
+  email_taken: 409,
+  invalid_reset_token: 410,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+export const errorCodes = Object.keys(errorStatus) as [ErrorCode, ...ErrorCode[]];
+
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.enum(errorCodes),
+    message: z.string(),
+    /** Field path (dot-joined) → message a merchant can read. */
+    fields: z.record(z.string(), z.string()).optional()
+  })
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** Turns a zod error into the `fields` map of the error shape: first message per field path. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length > 0 ? issue.path.map(String).join('.') : '_';
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}

@@ -1,0 +1,19 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import tailwindcss from '@tailwindcss/vite';
+import { defineConfig } from 'vitest/config';
+
+const apiTarget = process.env.API_ORIGIN ?? 'http://localhost:8787';
+
+export default defineConfig({
+  plugins: [tailwindcss(), sveltekit()],
+  server: {
+    proxy: {
+      '/api': { target: apiTarget, changeOrigin: false },
+      '/v1': { target: apiTarget, changeOrigin: false }
+    }
+  },
+  test: {
+    include: ['src/**/*.test.ts'],
+    environment: 'node'
+  }
+});
