@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { errorCodes } from './errors';
+
+/**
+ * The sync protocol (DESIGN.md §4) as types both sides validate with.
+ *
+ * Upload is Replicache-style: each browser database is a client with its own id; its
+ * mutations are numbered 1, 2, 3… and the server applies mutation n only when it has applied
+ * n-1 (same transaction as the change), so a replayed batch changes nothing and a gap is
+ * refused. Download is a cursor: every row a merchant can see carries the per-merchant
+ * version stamped when it last changed, and a pull returns rows with a version above the
+ * cursor, tombstones included.
+ */
+
+/** Bumped when the browser's stored shape or the mutation set changes incompatibly. */
+export const SYNC_SCHEMA_VERSION = 1;
+export const MAX_MUTATIONS_PER_PUSH = 50;
+export const MAX_ROWS_PER_PULL = 500;
+
+export const clientIdSchema = z.string().regex(/^cl_[A-Za-z0-9]{16,32}$/, 'Invalid client id');
+export const appIdSchema = z.string().regex(/^ap_[A-Za-z0-9]{9}$/, 'Invalid app id');
+
+export const mutationNames = ['app.create', 'app.update', 'app.setStatus'] as const;
+export type MutationName = (typeof mutationNames)[number];
+
+export const mutationSchema = z.strictObject({
+  id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  name: z.enum(mutationNames),
+  /** Validated per name by the server with the shared app schemas (apps.ts). */
+  args: z.unknown()
+});
+export type Mutation = z.infer<typeof mutationSchema>;
+
+export const pushRequestSchema = z.strictObject({
+  clientId: clientIdSchema,
+  schemaVersion: z.number().int(),
+  mutations: z.array(mutationSchema).max(MAX_MUTATIONS_PER_PUSH)
+});
+export type PushRequest = z.infer<typeof pushRequestSchema>;
+
+/** A mutation the server refused for a business or validation reason: it is not retried. */
+export const rejectionSchema = z.object({
+  mutationId: z.number().int(),
+  name: z.enum(mutationNames),
+  /** The record the mutation was about (for showing the error next to it). */
+  recordId: z.string().nullable(),
+  code: z.enum(errorCodes),
+  message: z.string(),
+  fields: z.record(z.string(), z.string()).optional()
+});
+export type Rejection = z.infer<typeof rejectionSchema>;
+
+export const pushResponseSchema = z.object({
+  lastMutationId: z.number().int(),
+  rejections: z.array(rejectionSchema)
+});
+export type PushResponse = z.infer<typeof pushResponseSchema>;
+
+export const pullRequestSchema = z.strictObject({
+  clientId: clientIdSchema,
+  schemaVersion: z.number().int(),
+  /** Highest version the client has applied; 0 on a fresh client. */
+  cursor: z.number().int().min(0),
+  /** Rejections with a mutation id above this are returned (the push answer may have been lost). */
+  rejectionsAfter: z.number().int().min(0)
+});
+export type PullRequest = z.infer<typeof pullRequestSchema>;
