@@ -47,6 +47,10 @@ export default ts.config(
     }
   },
   {
+    files: ['**/*.mjs', '**/*.js'],
+    ...ts.configs.disableTypeChecked
+  },
+  {
     files: ['**/test/**', '**/*.test.ts', 'e2e/**', 'scripts/**', 'bench/**'],
     rules: { 'no-console': 'off' }
   }
