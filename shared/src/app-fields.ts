@@ -1,86 +1,160 @@
 import { z } from 'zod';
-import { appIdSchema, rejectionSchema } from './sync';
+import { countryName, isCountryCode, isSubdivisionOf, subdivisionByCode } from './countries';
+import { normalizePhone } from './phone';
+import { normalizePostalCode, postalCodeError, POSTAL_CODE_MAX } from './postcode';
 
 /**
- * The registered app as both sides see it (the replica row in the browser, the pull payload).
- * FIRST VERSION OF THE SHAPE: the field names are the contract; the validation rules of the
- * registration form (country/subdivision lists, phone, postcode, logo content) live in
- * `appInputSchema` and are refined by the apps work.
+ * The app registration rules: ONE schema used by the form, the drafts, the sync mutations and
+ * the server. HEAVY (country, subdivision, phone and postcode data): import it as
+ * `@kspay/shared/apps`; the index does not re-export it, so the sign-in page stays small.
+ *
+ * Parsing normalises (trims, NFC, E.164 phone, upper-case codes and postcodes) and is
+ * idempotent: parsing a parsed value returns it unchanged, so the server re-validating what a
+ * browser already validated can never change it. Text is kept verbatim otherwise: a name with
+ * `<script>` in it is stored as those characters and rendered as text.
  */
-export const appStatusSchema = z.enum(['active', 'disabled']);
-export type AppStatus = z.infer<typeof appStatusSchema>;
+export const APP_NAME_MIN = 3;
+export const APP_NAME_MAX = 256;
+export const APP_EMAIL_MAX = 254;
+export const APP_ADDRESS_MAX = 500;
+export const APP_CITY_MAX = 100;
 
-export const LOGO_MAX_BYTES = 100 * 1024;
-export const logoTypes = ['image/png', 'image/jpeg'] as const;
+export const appFieldNames = [
+  'name',
+  'email',
+  'address',
+  'phone',
+  'country',
+  'state',
+  'city',
+  'postalCode',
+  'logo'
+] as const;
+export type AppFieldName = (typeof appFieldNames)[number];
 
-/** A logo travels inside a mutation as base64 so it can wait in the offline outbox. */
-export const logoUploadSchema = z.strictObject({
-  type: z.enum(logoTypes),
-  /** base64 of the file bytes; the server checks magic bytes and size again. */
-  data: z.string().max(Math.ceil(LOGO_MAX_BYTES / 3) * 4 + 4)
+const codePoints = (s: string) => [...s].length;
+/** Control characters (tabs, line breaks, NUL…) have no place in a one-line field. */
+const CONTROL = /\p{Cc}/u;
+/** An address may span lines; other control characters are still refused. */
+const CONTROL_EXCEPT_NEWLINE = /[^\P{Cc}\n]/u;
+
+const nameSchema = z
+  .string({ error: 'Enter the app name' })
+  .max(4 * APP_NAME_MAX, `Use at most ${APP_NAME_MAX} characters`)
+  .trim()
+  .normalize('NFC')
+  .refine((s) => s.length > 0, 'Enter the app name')
+  .refine((s) => s.length === 0 || codePoints(s) >= APP_NAME_MIN, {
+    error: `Use at least ${APP_NAME_MIN} characters`
+  })
+  .refine((s) => codePoints(s) <= APP_NAME_MAX, `Use at most ${APP_NAME_MAX} characters`)
+  .refine((s) => !CONTROL.test(s), 'Keep the name on one line, without tabs or control characters');
+
+const emailSchema = z
+  .string({ error: 'Enter an email address' })
+  .trim()
+  .toLowerCase()
+  .min(1, 'Enter an email address')
+  .max(APP_EMAIL_MAX, `An email address has at most ${APP_EMAIL_MAX} characters`)
+  .pipe(z.email({ error: 'Enter a valid email address, like name@example.com' }));
+
+const addressSchema = z
+  .string({ error: 'Enter the address' })
+  .trim()
+  .normalize('NFC')
+  .min(1, 'Enter the address')
+  .max(APP_ADDRESS_MAX, `An address has at most ${APP_ADDRESS_MAX} characters`)
+  .refine((s) => !CONTROL_EXCEPT_NEWLINE.test(s), 'Remove tabs and control characters');
+
+/** Optional text: '' (an empty input) and null both mean "not given" and become null. */
+function optional<T>(
+  check: (value: string, ctx: z.RefinementCtx<string | null | undefined>) => T | typeof z.NEVER
+) {
+  return z
+    .string({ error: 'Enter text here or leave it empty' })
+    .nullable()
+    .optional()
+    .transform((v, ctx) => {
+      const text = (v ?? '').trim();
+      return text === '' ? null : check(text, ctx);
+    });
+}
+
+const phoneSchema = optional((text, ctx) => {
+  const r = normalizePhone(text);
+  if (r.ok) return r.e164;
+  ctx.addIssue({ code: 'custom', message: r.message });
+  return z.NEVER;
 });
-export type LogoUpload = z.infer<typeof logoUploadSchema>;
 
-export const appFieldsSchema = z.strictObject({
-  name: z.string().trim().min(3).max(256),
-  email: z.string().trim().toLowerCase().max(254),
-  address: z.string().trim().min(1).max(500),
-  /** E.164, e.g. +919876543210 */
-  phone: z.string().nullable(),
-  /** ISO 3166-1 alpha-2 */
-  country: z.string().length(2),
-  /** ISO 3166-2 subdivision code of `country`, e.g. IN-MH */
-  state: z.string().nullable(),
-  city: z.string().trim().max(100).nullable(),
-  postalCode: z.string().trim().min(1).max(16)
+const stateSchema = optional((text, ctx) => {
+  const code = text.toUpperCase();
+  if (subdivisionByCode(code)) return code;
+  ctx.addIssue({ code: 'custom', message: 'Choose a state from the list' });
+  return z.NEVER;
 });
+
+const citySchema = optional((text, ctx) => {
+  const city = text.normalize('NFC');
+  if (codePoints(city) > APP_CITY_MAX) {
+    ctx.addIssue({ code: 'custom', message: `A city has at most ${APP_CITY_MAX} characters` });
+  } else if (CONTROL.test(city)) {
+    ctx.addIssue({ code: 'custom', message: 'Remove tabs and control characters' });
+  } else return city;
+  return z.NEVER;
+});
+
+const countrySchema = z
+  .string({ error: 'Choose a country' })
+  .trim()
+  .toUpperCase()
+  .min(1, 'Choose a country')
+  .refine(isCountryCode, 'Choose a country from the list');
+
+const postalCodeSchema = z
+  .string({ error: 'Enter the postal code' })
+  .max(4 * POSTAL_CODE_MAX, `A postal code has at most ${POSTAL_CODE_MAX} characters`)
+  .overwrite(normalizePostalCode)
+  .superRefine((pc, ctx) => {
+    // The country-independent part; the country's own rule is checked with the object below.
+    const error = postalCodeError(pc, '');
+    if (error) ctx.addIssue({ code: 'custom', message: error });
+  });
+
+export const appFieldsSchema = z
+  .strictObject({
+    name: nameSchema,
+    email: emailSchema,
+    address: addressSchema,
+    /** E.164, e.g. +919876543210 */
+    phone: phoneSchema,
+    /** ISO 3166-1 alpha-2 */
+    country: countrySchema,
+    /** ISO 3166-2 subdivision code of `country`, e.g. IN-MH */
+    state: stateSchema,
+    city: citySchema,
+    postalCode: postalCodeSchema
+  })
+  .superRefine(
+    (f, ctx) => {
+      // Rules that need the country; skipped when the country itself is not valid.
+      if (typeof f.country !== 'string' || !isCountryCode(f.country)) return;
+      if (typeof f.state === 'string' && !isSubdivisionOf(f.state, f.country)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['state'],
+          message: `Choose a state of ${countryName(f.country)}`
+        });
+      }
+      if (typeof f.postalCode === 'string' && postalCodeError(f.postalCode, '') === null) {
+        const error = postalCodeError(f.postalCode, f.country);
+        if (error) ctx.addIssue({ code: 'custom', path: ['postalCode'], message: error });
+      }
+      // Run even when another field failed, so the form shows every problem at once.
+    },
+    { when: () => true }
+  );
+/** What the form holds (optional fields may be '' or missing). */
+export type AppFieldsInput = z.input<typeof appFieldsSchema>;
+/** What is stored and synced (normalised; optional fields null). */
 export type AppFields = z.infer<typeof appFieldsSchema>;
-
-export const appRecordSchema = z.object({
-  id: appIdSchema,
-  ...appFieldsSchema.shape,
-  status: appStatusSchema,
-  /** Content hash of the stored logo (for cache-busting `/api/apps/:id/logo?v=`), or null. */
-  logoHash: z.string().nullable(),
-  /** Per-merchant version stamped at the last change: the pull cursor and `baseVersion`. */
-  version: z.number().int(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  /** Tombstone: the record is gone; the client deletes its replica row. */
-  deleted: z.boolean()
-});
-export type AppRecord = z.infer<typeof appRecordSchema>;
-
-export const appCreateArgs = z.strictObject({
-  id: appIdSchema,
-  fields: appFieldsSchema,
-  logo: logoUploadSchema.nullable()
-});
-export const appUpdateArgs = z.strictObject({
-  id: appIdSchema,
-  baseVersion: z.number().int().min(0),
-  fields: appFieldsSchema,
-  /** undefined keeps the logo, null removes it. */
-  logo: logoUploadSchema.nullable().optional()
-});
-export const appSetStatusArgs = z.strictObject({
-  id: appIdSchema,
-  baseVersion: z.number().int().min(0),
-  status: appStatusSchema
-});
-
-export const pullResponseSchema = z.object({
-  cursor: z.number().int(),
-  /** The client's last applied mutation: outbox entries up to it can be dropped. */
-  lastMutationId: z.number().int(),
-  apps: z.array(appRecordSchema),
-  rejections: z.array(
-    rejectionSchema.extend({
-      /** For a `conflict`: the server's current row, so the client can show both. */
-      record: appRecordSchema.nullable().optional()
-    })
-  ),
-  /** More rows wait: pull again with the new cursor. */
-  hasMore: z.boolean()
-});
-export type PullResponse = z.infer<typeof pullResponseSchema>;

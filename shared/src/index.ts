@@ -1,7 +1,6 @@
 export * from './errors';
 export * from './auth';
 export * from './sync';
-export * from './apps';
 export * from './keys';
 export * from './app-settings';
 export * from './payments';
