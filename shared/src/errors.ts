@@ -14,6 +14,12 @@ export const errorStatus = {
   not_found: 404,
   conflict: 409,
   email_taken: 409,
+  /** Sync push: mutation ids must follow the client's last applied one without a hole. */
+  mutation_gap: 409,
+  /** Sync: the browser runs an older (or unknown) storage schema; it should offer its update. */
+  client_outdated: 409,
+  /** The merchant already has an app with this name (case-insensitive). */
+  app_name_taken: 409,
   invalid_reset_token: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
