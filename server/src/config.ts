@@ -15,7 +15,55 @@ export interface Config {
   webRoot: string | undefined;
   /** Use X-Forwarded-For for the client IP (only behind a trusted proxy). */
   trustProxy: boolean;
+  /** scrypt cost of NEW password hashes; stored hashes carry their own parameters. */
+  passwordHashing: PasswordHashing;
+  /** Abuse limits, counted in the database so every server process shares them. */
+  rateLimits: RateLimits;
 }
+
+/** scrypt parameters: N = 2^ln, block size r, parallelism p. */
+export interface PasswordHashing {
+  ln: number;
+  r: number;
+  p: number;
+}
+
+/** At most `max` requests per `windowMs` for one key (an IP, an email). */
+export interface RateLimit {
+  max: number;
+  windowMs: number;
+}
+
+export interface RateLimits {
+  /** Sign-in (and re-authentication) attempts per email since the last success. */
+  signInAccount: RateLimit;
+  /** Sign-in attempts per client IP, successful or not. */
+  signInIp: RateLimit;
+  signUpIp: RateLimit;
+  forgotPasswordEmail: RateLimit;
+  forgotPasswordIp: RateLimit;
+}
+
+/** N=2^17, r=8, p=1: 128 MiB and ~0.4 s per hash on one core (OWASP's scrypt minimum). */
+export const DEFAULT_PASSWORD_HASHING: PasswordHashing = { ln: 17, r: 8, p: 1 };
+
+const MINUTE = 60 * 1000;
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  signInAccount: { max: 5, windowMs: 15 * MINUTE },
+  signInIp: { max: 30, windowMs: 15 * MINUTE },
+  signUpIp: { max: 20, windowMs: 60 * MINUTE },
+  forgotPasswordEmail: { max: 3, windowMs: 60 * MINUTE },
+  forgotPasswordIp: { max: 10, windowMs: 60 * MINUTE }
+};
+
+/** `RATE_LIMIT_SIGNIN_ACCOUNT=5`, `RATE_LIMIT_SIGNIN_ACCOUNT_WINDOW_SECONDS=900`, … */
+const RATE_LIMIT_ENV: Record<keyof RateLimits, string> = {
+  signInAccount: 'RATE_LIMIT_SIGNIN_ACCOUNT',
+  signInIp: 'RATE_LIMIT_SIGNIN_IP',
+  signUpIp: 'RATE_LIMIT_SIGNUP_IP',
+  forgotPasswordEmail: 'RATE_LIMIT_FORGOT_PASSWORD_EMAIL',
+  forgotPasswordIp: 'RATE_LIMIT_FORGOT_PASSWORD_IP'
+};
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 8787);
@@ -35,8 +83,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.MAIL_FROM ?? 'KS Pay <no-reply@kspay.local>',
     logLevel: env.LOG_LEVEL ?? 'info',
     webRoot: env.WEB_ROOT === '' ? undefined : path.resolve(env.WEB_ROOT ?? defaultWebRoot()),
-    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true'
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    passwordHashing: {
+      ln: positiveInt(env, 'PASSWORD_HASH_LN', DEFAULT_PASSWORD_HASHING.ln),
+      r: DEFAULT_PASSWORD_HASHING.r,
+      p: DEFAULT_PASSWORD_HASHING.p
+    },
+    rateLimits: loadRateLimits(env)
   };
+}
+
+function loadRateLimits(env: NodeJS.ProcessEnv): RateLimits {
+  const out = { ...DEFAULT_RATE_LIMITS };
+  for (const key of Object.keys(RATE_LIMIT_ENV) as (keyof RateLimits)[]) {
+    const name = RATE_LIMIT_ENV[key];
+    const d = DEFAULT_RATE_LIMITS[key];
+    out[key] = {
+      max: positiveInt(env, name, d.max),
+      windowMs: positiveInt(env, `${name}_WINDOW_SECONDS`, d.windowMs / 1000) * 1000
+    };
+  }
+  return out;
+}
+
+/** A misspelt limit must stop the server, not silently turn a limit off. */
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer`);
+  return n;
 }
 
 function defaultWebRoot(): string {

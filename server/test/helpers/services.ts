@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import pg from 'pg';
 import { describe } from 'vitest';
 import { createApp } from '../../src/app';
-import type { Config } from '../../src/config';
+import { DEFAULT_RATE_LIMITS, type Config } from '../../src/config';
 import { openDb, type Dialect } from '../../src/db';
 import type { Services } from '../../src/env';
 import { FakeClock } from '../../src/lib/clock';
@@ -112,6 +112,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logLevel: 'info',
     webRoot: undefined,
     trustProxy: false,
+    // N=2^10 keeps tests fast; password.defaults.test.ts checks the production cost.
+    passwordHashing: { ln: 10, r: 8, p: 1 },
+    rateLimits: DEFAULT_RATE_LIMITS,
     ...overrides
   };
 }
