@@ -43,7 +43,7 @@ export function sessionStore(db: Kysely<Database>, clock: Clock) {
           user_agent: meta.userAgent?.slice(0, 512) ?? null
         })
         .execute();
-      return { token, expiresAt: idle < absolute ? idle : absolute };
+      return { token, authenticatedAt: iso, expiresAt: idle < absolute ? idle : absolute };
     },
 
     /**
@@ -98,12 +98,14 @@ export function sessionStore(db: Kysely<Database>, clock: Clock) {
     },
 
     /** The password was entered again: key actions are allowed for the next few minutes. */
-    async markAuthenticated(tokenHash: string) {
+    async markAuthenticated(tokenHash: string): Promise<string> {
+      const iso = clock.now().toISOString();
       await db
         .updateTable('sessions')
-        .set({ authenticated_at: clock.now().toISOString() })
+        .set({ authenticated_at: iso })
         .where('token_hash', '=', tokenHash)
         .execute();
+      return iso;
     },
 
     async revoke(tokenHash: string) {
