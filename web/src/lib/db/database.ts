@@ -1,0 +1,73 @@
+import Dexie, { type Table } from 'dexie';
+import { newClientId } from './ids';
+import { upgradeToV2, V1_STORES } from './migrations';
+import { META_KEY, type Draft, type LocalApp, type OutboxEntry, type SyncMeta } from './types';
+
+/**
+ * The per-user browser database. Every schema version ever shipped stays declared: a browser
+ * that last ran an old build upgrades step by step through each `upgrade()`, so no version can
+ * be removed once released. Add a version with the new stores and an upgrade; never edit one.
+ */
+export const V2_STORES = {
+  apps: 'id, createdAt',
+  drafts: 'id, updatedAt, appId',
+  outbox: 'id, recordId',
+  meta: 'key'
+};
+
+export const DB_VERSION = 2;
+
+/** Where a database lives: the real browser's IndexedDB, or a fake-indexeddb factory in tests. */
+export interface DbDeps {
+  indexedDB?: IDBFactory;
+  IDBKeyRange?: typeof IDBKeyRange;
+}
+
+export function dbName(userId: string): string {
+  return `kspay-${userId}`;
+}
+
+export class KspayDb extends Dexie {
+  apps!: Table<LocalApp, string>;
+  drafts!: Table<Draft, string>;
+  outbox!: Table<OutboxEntry, number>;
+  meta!: Table<SyncMeta, string>;
+  readonly userId: string;
+
+  constructor(userId: string, deps: DbDeps = {}) {
+    super(dbName(userId), deps);
+    this.userId = userId;
+    this.version(1).stores(V1_STORES);
+    this.version(2).stores(V2_STORES).upgrade(upgradeToV2);
+    this.on('populate', (tx) => {
+      void tx.table('meta').add(freshMeta());
+    });
+  }
+}
+
+export function freshMeta(clientId = newClientId()): SyncMeta {
+  return {
+    key: META_KEY,
+    clientId,
+    cursor: 0,
+    lastMutationId: 0,
+    rejectionsAfter: 0,
+    lastSyncAt: null,
+    lastSyncError: null,
+    updateRequired: null
+  };
+}
+
+/** Opens (creating or upgrading) the database of one signed-in user. */
+export async function openUserDb(userId: string, deps: DbDeps = {}): Promise<KspayDb> {
+  const db = new KspayDb(userId, deps);
+  await db.open();
+  return db;
+}
+
+/** The sync row; created once with the database (populate or the v1 upgrade), never replaced. */
+export async function readMeta(db: KspayDb): Promise<SyncMeta> {
+  const meta = await db.meta.get(META_KEY);
+  if (!meta) throw new Error(`The local database ${db.name} has no sync metadata`);
+  return meta;
+}

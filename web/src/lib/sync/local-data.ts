@@ -1,0 +1,35 @@
+import Dexie from 'dexie';
+import { dbName, type DbDeps, type KspayDb } from '../db/database';
+
+export interface Unsynced {
+  /** Local changes the server has not confirmed (outbox entries). */
+  changes: number;
+  /** Apps the server refused to create, kept only here. */
+  refused: number;
+  /** Unsaved forms. */
+  drafts: number;
+}
+
+/** What signing out would throw away, for the warning before it. */
+export async function countUnsynced(db: KspayDb): Promise<Unsynced> {
+  return db.transaction('r', [db.outbox, db.apps, db.drafts], async () => ({
+    changes: await db.outbox.count(),
+    refused: await db.apps.filter((a) => a.server === null && !a.pending).count(),
+    drafts: await db.drafts.count()
+  }));
+}
+
+/**
+ * Sign-out: deletes the user's database (other tabs' connections are closed by Dexie on the
+ * version change) and the runtime caches (API snapshots, logos). The service worker's precache
+ * (the app shell, no user data) stays so the app still opens offline.
+ */
+export async function deleteLocalData(userId: string, deps: DbDeps = {}): Promise<void> {
+  await new Dexie(dbName(userId), deps).delete();
+  const caches = globalThis.caches as CacheStorage | undefined;
+  if (!caches) return;
+  const names = await caches.keys();
+  await Promise.all(
+    names.filter((n) => !n.startsWith('workbox-precache')).map((n) => caches.delete(n))
+  );
+}
