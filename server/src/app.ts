@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { HTTPException } from 'hono/http-exception';
+import { except } from 'hono/combine';
+import { MAX_PUSH_BODY_BYTES } from '@kspay/shared';
 import type { AppEnv, Services } from './env';
 import { ApiError, errorResponse } from './lib/errors';
 import { limitBody, noStore, requireAllowedOrigin, requireJsonBody } from './middleware/guards';
@@ -9,10 +11,16 @@ import { requestLog } from './middleware/request-log';
 import { healthRoutes } from './routes/health';
 import { authRoutes } from './routes/auth';
 import { serveSpa } from './routes/spa';
+import { syncRoutes } from './routes/sync';
+import { appRoutes } from './routes/apps';
 
 /** The typed `/api` routes; `AppType` gives the web app its client (`hc<AppType>`). */
 function apiRoutes(s: Services) {
-  return new Hono<AppEnv>().route('/health', healthRoutes(s)).route('/auth', authRoutes(s));
+  return new Hono<AppEnv>()
+    .route('/health', healthRoutes(s))
+    .route('/auth', authRoutes(s))
+    .route('/sync', syncRoutes(s))
+    .route('/apps', appRoutes(s));
 }
 
 export type AppType = ReturnType<typeof apiRoutes>;
@@ -59,11 +67,13 @@ export function createApp(s: Services) {
 
   app.use(
     '/api/*',
-    noStore,
-    limitBody(),
+    // The logo route sets its own private cache headers; sync push carries logos (base64).
+    except('/api/apps/:id/logo', noStore),
+    except('/api/sync/push', limitBody()),
     requireAllowedOrigin(s.config.allowedOrigins),
     requireJsonBody
   );
+  app.use('/api/sync/push', limitBody(MAX_PUSH_BODY_BYTES));
   app.route('/api', apiRoutes(s));
   app.all('/api/*', () => {
     throw new ApiError('not_found', 'There is no such API endpoint');

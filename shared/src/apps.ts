@@ -90,6 +90,10 @@ export const mutationArgsSchemas = {
   'app.setStatus': appSetStatusArgs
 } as const satisfies Record<MutationName, z.ZodType>;
 
+/** `GET /api/apps/:id/logo?v=<logoHash>`: the path and the cache-busting query. */
+export const appParamsSchema = z.strictObject({ id: appIdSchema });
+export const logoQuerySchema = z.object({ v: z.string().max(128).optional() });
+
 /** A rejection, with the server's current row when it is a `conflict`. */
 export const appRejectionSchema = rejectionSchema.extend({
   record: appRecordSchema.nullable().optional()

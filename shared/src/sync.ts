@@ -16,6 +16,11 @@ import { errorCodes } from './errors';
 export const SYNC_SCHEMA_VERSION = 1;
 export const MAX_MUTATIONS_PER_PUSH = 50;
 export const MAX_ROWS_PER_PULL = 500;
+/**
+ * Largest push body the server reads. A mutation with a logo is ~140 KB of JSON, so a client
+ * sends as many mutations as fit under this (always at least one), not blindly 50.
+ */
+export const MAX_PUSH_BODY_BYTES = 2 * 1024 * 1024;
 
 export const clientIdSchema = z.string().regex(/^cl_[A-Za-z0-9]{16,32}$/, 'Invalid client id');
 export const appIdSchema = z.string().regex(/^ap_[A-Za-z0-9]{9}$/, 'Invalid app id');
@@ -65,3 +70,10 @@ export const pullRequestSchema = z.strictObject({
   rejectionsAfter: z.number().int().min(0)
 });
 export type PullRequest = z.infer<typeof pullRequestSchema>;
+
+/**
+ * Just enough of a push or pull body to see which protocol the client speaks: the server
+ * answers `client_outdated` for an unknown `schemaVersion` before reading anything else, so an
+ * old client learns to update even when the rest of its body no longer fits the schema.
+ */
+export const syncEnvelopeSchema = z.looseObject({ schemaVersion: z.number() });

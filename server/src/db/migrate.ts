@@ -1,12 +1,14 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m001 from './migrations/001_accounts';
+import * as m002 from './migrations/002_apps';
 
 /**
  * Migrations are listed here in order, never edited once landed: a change is a new file.
  * Each one is written to run unchanged on SQLite and PostgreSQL.
  */
 const migrations: Record<string, Migration> = {
-  '001_accounts': m001
+  '001_accounts': m001,
+  '002_apps': m002
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

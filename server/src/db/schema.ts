@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
  * Table types. Times are stored as ISO-8601 strings in UTC on both dialects so that the same
@@ -9,6 +9,11 @@ export interface Database {
   sessions: SessionsTable;
   password_resets: PasswordResetsTable;
   rate_limits: RateLimitsTable;
+  apps: AppsTable;
+  app_logos: AppLogosTable;
+  merchant_versions: MerchantVersionsTable;
+  sync_clients: SyncClientsTable;
+  sync_rejections: SyncRejectionsTable;
 }
 
 export interface UsersTable {
@@ -47,4 +52,65 @@ export interface RateLimitsTable {
   key: string;
   window_start: string;
   count: Generated<number>;
+}
+
+/** BIGINT: the pg driver reads it as a string, SQLite as a number; stores convert with Number(). */
+type Int8 = ColumnType<number | string, number, number>;
+
+/** 002_apps: registered apps; `user_id` is the merchant. */
+export interface AppsTable {
+  id: string;
+  user_id: string;
+  name: string;
+  name_key: string;
+  email: string;
+  address: string;
+  phone: string | null;
+  country: string;
+  state: string | null;
+  city: string | null;
+  postal_code: string;
+  status: 'active' | 'disabled';
+  logo_hash: string | null;
+  /** Per-merchant version of the last change (the pull cursor). */
+  version: Int8;
+  last_client_id: string | null;
+  created_at: string;
+  updated_at: string;
+  /** Tombstone. */
+  deleted_at: string | null;
+}
+
+export interface AppLogosTable {
+  app_id: string;
+  content_type: string;
+  hash: string;
+  size: number;
+  bytes: Uint8Array;
+  created_at: string;
+}
+
+export interface MerchantVersionsTable {
+  user_id: string;
+  version: Int8;
+}
+
+export interface SyncClientsTable {
+  id: string;
+  user_id: string;
+  last_mutation_id: Int8;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SyncRejectionsTable {
+  client_id: string;
+  mutation_id: Int8;
+  name: string;
+  record_id: string | null;
+  code: string;
+  message: string;
+  /** JSON object field → message, or null. */
+  fields: string | null;
+  created_at: string;
 }

@@ -1,0 +1,184 @@
+import { createHash } from 'node:crypto';
+import type { ErrorCode, Mutation } from '@kspay/shared';
+import {
+  appCreateArgs,
+  appFieldErrors,
+  appNameKey,
+  appSetStatusArgs,
+  appUpdateArgs,
+  type AppCreateArgs,
+  type AppSetStatusArgs,
+  type AppUpdateArgs,
+  type LogoUpload
+} from '@kspay/shared/apps';
+import { appIdSchema } from '@kspay/shared';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Dialect } from '../db';
+import type { Database } from '../db/schema';
+import { appStore, fieldColumns, type AppRow, type StoredLogo } from './apps';
+import { lockMerchantVersion, stampMerchantVersion } from './versions';
+
+/**
+ * Applies one sync mutation to the apps of a merchant, inside the caller's transaction.
+ * Returns null when applied, or the refusal to store (the caller still advances the client's
+ * counter: a refused mutation is answered once, never retried). Every write takes the
+ * merchant's version lock first (store/versions.ts) and stamps the row with the next version.
+ */
+export interface MutationContext {
+  tx: Kysely<Database>;
+  dialect: Dialect;
+  userId: string;
+  clientId: string;
+  now: string;
+}
+
+export interface Refusal {
+  code: ErrorCode;
+  message: string;
+  fields?: Record<string, string>;
+  recordId: string | null;
+}
+
+const withId = z.object({ id: appIdSchema });
+
+function invalid(error: z.ZodError, args: unknown): Refusal {
+  const fields = Object.fromEntries(
+    Object.entries(appFieldErrors(error)).filter((e): e is [string, string] => e[1] !== undefined)
+  );
+  const id = withId.safeParse(args);
+  return {
+    code: 'validation_failed',
+    message: 'Some fields need attention',
+    fields,
+    recordId: id.success ? id.data.id : null
+  };
+}
+
+export function applyAppMutation(ctx: MutationContext, m: Mutation): Promise<Refusal | null> {
+  switch (m.name) {
+    case 'app.create': {
+      const r = appCreateArgs.safeParse(m.args);
+      return r.success ? create(ctx, r.data) : Promise.resolve(invalid(r.error, m.args));
+    }
+    case 'app.update': {
+      const r = appUpdateArgs.safeParse(m.args);
+      return r.success ? update(ctx, r.data) : Promise.resolve(invalid(r.error, m.args));
+    }
+    case 'app.setStatus': {
+      const r = appSetStatusArgs.safeParse(m.args);
+      return r.success ? setStatus(ctx, r.data) : Promise.resolve(invalid(r.error, m.args));
+    }
+  }
+}
+
+function storedLogo(logo: LogoUpload): StoredLogo {
+  // The schema has already checked base64, size and magic bytes.
+  const bytes = Buffer.from(logo.data, 'base64');
+  return { contentType: logo.type, bytes, hash: createHash('sha256').update(bytes).digest('hex') };
+}
+
+const notFound = (id: string): Refusal => ({
+  code: 'not_found',
+  message: 'This app no longer exists',
+  recordId: id
+});
+const changedElsewhere = (row: AppRow): Refusal => ({
+  code: 'conflict',
+  message: 'This app was changed on another device; check its latest details and try again',
+  recordId: row.id
+});
+const nameTaken = (id: string): Refusal => ({
+  code: 'app_name_taken',
+  message: 'You already have an app with this name',
+  fields: { name: 'You already have an app with this name' },
+  recordId: id
+});
+
+/**
+ * `baseVersion` is stale only when ANOTHER client changed the app after that version. A
+ * client's own accepted changes never make its later ones stale (it made them, so it has seen
+ * them), which lets it create and then edit an app offline before ever pulling it back.
+ */
+function isStale(row: AppRow, baseVersion: number, clientId: string): boolean {
+  return Number(row.version) !== baseVersion && row.last_client_id !== clientId;
+}
+
+/** The live app of this merchant, or null (someone else's app is as absent as a missing one). */
+async function ownedLive(ctx: MutationContext, id: string): Promise<AppRow | null> {
+  const row = await appStore(ctx.tx).byId(id);
+  return row && row.user_id === ctx.userId && row.deleted_at === null ? row : null;
+}
+
+async function create(ctx: MutationContext, a: AppCreateArgs): Promise<Refusal | null> {
+  const apps = appStore(ctx.tx);
+  const version = (await lockMerchantVersion(ctx.tx, ctx.dialect, ctx.userId)) + 1;
+  const existing = await apps.byId(a.id);
+  if (existing) {
+    return existing.user_id === ctx.userId
+      ? { ...changedElsewhere(existing), message: 'This app is already registered' }
+      : { code: 'conflict', message: 'Please register this app again', recordId: null };
+  }
+  const nameKey = appNameKey(a.fields.name);
+  if (await apps.nameTaken(ctx.userId, nameKey)) return nameTaken(a.id);
+  const logo = a.logo ? storedLogo(a.logo) : null;
+  await apps.insert({
+    id: a.id,
+    user_id: ctx.userId,
+    ...fieldColumns(a.fields, nameKey),
+    status: 'active',
+    logo_hash: logo?.hash ?? null,
+    version,
+    last_client_id: ctx.clientId,
+    created_at: ctx.now,
+    updated_at: ctx.now,
+    deleted_at: null
+  });
+  if (logo) await apps.putLogo(a.id, logo, ctx.now);
+  await stampMerchantVersion(ctx.tx, ctx.userId, version);
+  return null;
+}
+
+async function update(ctx: MutationContext, a: AppUpdateArgs): Promise<Refusal | null> {
+  const apps = appStore(ctx.tx);
+  const version = (await lockMerchantVersion(ctx.tx, ctx.dialect, ctx.userId)) + 1;
+  const row = await ownedLive(ctx, a.id);
+  if (!row) return notFound(a.id);
+  if (isStale(row, a.baseVersion, ctx.clientId)) return changedElsewhere(row);
+  const nameKey = appNameKey(a.fields.name);
+  if (await apps.nameTaken(ctx.userId, nameKey, a.id)) return nameTaken(a.id);
+  let logoHash = row.logo_hash;
+  if (a.logo === null) {
+    await apps.removeLogo(a.id);
+    logoHash = null;
+  } else if (a.logo) {
+    const logo = storedLogo(a.logo);
+    await apps.putLogo(a.id, logo, ctx.now);
+    logoHash = logo.hash;
+  }
+  await apps.update(a.id, {
+    ...fieldColumns(a.fields, nameKey),
+    logo_hash: logoHash,
+    version,
+    last_client_id: ctx.clientId,
+    updated_at: ctx.now
+  });
+  await stampMerchantVersion(ctx.tx, ctx.userId, version);
+  return null;
+}
+
+async function setStatus(ctx: MutationContext, a: AppSetStatusArgs): Promise<Refusal | null> {
+  const version = (await lockMerchantVersion(ctx.tx, ctx.dialect, ctx.userId)) + 1;
+  const row = await ownedLive(ctx, a.id);
+  if (!row) return notFound(a.id);
+  if (isStale(row, a.baseVersion, ctx.clientId)) return changedElsewhere(row);
+  if (row.status === a.status) return null;
+  await appStore(ctx.tx).update(a.id, {
+    status: a.status,
+    version,
+    last_client_id: ctx.clientId,
+    updated_at: ctx.now
+  });
+  await stampMerchantVersion(ctx.tx, ctx.userId, version);
+  return null;
+}
