@@ -13,6 +13,10 @@ import { authRoutes } from './routes/auth';
 import { serveSpa } from './routes/spa';
 import { syncRoutes } from './routes/sync';
 import { appRoutes } from './routes/apps';
+import { keysRoutes } from './routes/keys';
+import { appSettingsRoutes } from './routes/app-settings';
+import { v1Routes } from './routes/v1';
+import { openApiRoutes } from './routes/openapi';
 
 /** The typed `/api` routes; `AppType` gives the web app its client (`hc<AppType>`). */
 function apiRoutes(s: Services) {
@@ -20,7 +24,9 @@ function apiRoutes(s: Services) {
     .route('/health', healthRoutes(s))
     .route('/auth', authRoutes(s))
     .route('/sync', syncRoutes(s))
-    .route('/apps', appRoutes(s));
+    .route('/apps', appRoutes(s))
+    .route('/apps', keysRoutes(s))
+    .route('/apps', appSettingsRoutes(s));
 }
 
 export type AppType = ReturnType<typeof apiRoutes>;
@@ -78,6 +84,10 @@ export function createApp(s: Services) {
   app.all('/api/*', () => {
     throw new ApiError('not_found', 'There is no such API endpoint');
   });
+
+  // The payments API: keys and bearer tokens only, no cookies; its own CORS, limits, errors.
+  app.route('/v1', v1Routes(s));
+  app.route('/', openApiRoutes());
 
   if (s.config.webRoot) app.route('/', serveSpa(s.config.webRoot));
   return app;

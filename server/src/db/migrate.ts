@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m001 from './migrations/001_accounts';
 import * as m002 from './migrations/002_apps';
+import * as m003 from './migrations/003_keys';
 
 /**
  * Migrations are listed here in order, never edited once landed: a change is a new file.
@@ -8,7 +9,8 @@ import * as m002 from './migrations/002_apps';
  */
 const migrations: Record<string, Migration> = {
   '001_accounts': m001,
-  '002_apps': m002
+  '002_apps': m002,
+  '003_keys': m003
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

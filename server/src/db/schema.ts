@@ -14,6 +14,11 @@ export interface Database {
   merchant_versions: MerchantVersionsTable;
   sync_clients: SyncClientsTable;
   sync_rejections: SyncRejectionsTable;
+  api_keys: ApiKeysTable;
+  access_tokens: AccessTokensTable;
+  transactions: TransactionsTable;
+  audit_log: AuditLogTable;
+  app_domains: AppDomainsTable;
 }
 
 export interface UsersTable {
@@ -52,6 +57,71 @@ export interface RateLimitsTable {
   key: string;
   window_start: string;
   count: Generated<number>;
+}
+
+/** 003_keys: one row per key pair; the secret only as SHA-256 hex plus a display hint. */
+export interface ApiKeysTable {
+  id: string;
+  app_id: string;
+  mode: 'test' | 'live';
+  public_key: string;
+  secret_hash: string;
+  secret_hint: string;
+  status: 'active' | 'expiring' | 'disabled' | 'replaced';
+  created_at: string;
+  created_by: string | null;
+  updated_at: string;
+  expires_at: string | null;
+  disabled_at: string | null;
+  replaced_by: string | null;
+  last_used_at: string | null;
+}
+
+export interface AccessTokensTable {
+  token_hash: string;
+  kind: 'access' | 'refresh';
+  key_id: string;
+  app_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface TransactionsTable {
+  id: string;
+  app_id: string;
+  key_id: string | null;
+  reference_number: string;
+  provider_order_id: string;
+  currency_id: string;
+  currency_code: string;
+  payment_method_id: string;
+  payment_mode: string;
+  gateway: string;
+  amount_minor: number;
+  status: 'initiated' | 'success' | 'failed' | 'pending';
+  redirect_url: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuditLogTable {
+  id: string;
+  app_id: string;
+  action: string;
+  key_id: string | null;
+  detail: string | null;
+  actor_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  at: string;
+}
+
+export interface AppDomainsTable {
+  id: string;
+  app_id: string;
+  origin: string;
+  created_at: string;
+  created_by: string | null;
 }
 
 /** BIGINT: the pg driver reads it as a string, SQLite as a number; stores convert with Number(). */

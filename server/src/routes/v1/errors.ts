@@ -1,0 +1,86 @@
+import { zValidator } from '@hono/zod-validator';
+import { fieldErrors, ksPayErrors, type KsPayErrorBody, type KsPayErrorName } from '@kspay/shared';
+import type { Context, ErrorHandler, ValidationTargets } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ZodError, ZodType } from 'zod';
+import type { Logger } from '../../lib/log';
+
+/** Thrown anywhere under `/v1`; answered in KS Pay's envelope with its numeric code. */
+export class KsPayError extends Error {
+  readonly code: number;
+  readonly status: ContentfulStatusCode;
+  readonly fields: Record<string, string> | undefined;
+  readonly headers: Record<string, string> | undefined;
+  constructor(
+    name: KsPayErrorName,
+    opts: {
+      message?: string;
+      status?: ContentfulStatusCode;
+      fields?: Record<string, string>;
+      headers?: Record<string, string>;
+    } = {}
+  ) {
+    const def = ksPayErrors[name];
+    super(opts.message ?? def.message);
+    this.code = def.code;
+    this.status = opts.status ?? def.status;
+    this.fields = opts.fields;
+    this.headers = opts.headers;
+  }
+}
+
+/** `{status, message: 'success', result}` with the same status on the wire. */
+export function ok<T>(c: Context, status: 200 | 201, result: T) {
+  return c.json({ status, message: 'success' as const, result }, status);
+}
+
+function errorBody(err: KsPayError): KsPayErrorBody {
+  return {
+    status: err.status,
+    code: err.code,
+    message: err.message,
+    result: null,
+    ...(err.fields ? { fields: err.fields } : {})
+  };
+}
+
+/** The `/v1` `onError`: never the `/api` error shape, never a stack trace. */
+export function v1ErrorHandler(log: Logger): ErrorHandler {
+  return (err, c) => {
+    let e: KsPayError;
+    if (err instanceof KsPayError) e = err;
+    else if (err instanceof HTTPException && err.status < 500) {
+      // Hono's own 4xx, e.g. a body that is not JSON, seen by the validator.
+      e = new KsPayError('invalidRequest', {
+        message: err.message || 'The request could not be read',
+        status: err.status
+      });
+    } else {
+      log.error({ err, requestId: c.get('requestId') }, 'unhandled error in /v1');
+      e = new KsPayError('oopsSomethingWentWrong');
+    }
+    for (const [k, v] of Object.entries(e.headers ?? {})) c.header(k, v);
+    c.header('Cache-Control', 'no-store');
+    return c.json(errorBody(e), e.status);
+  };
+}
+
+/**
+ * The `/v1` twin of `lib/validate.ts`: a shared zod schema, and failures answered as KS Pay's
+ * 25 "Invalid Request" naming the fields (or the documented code a refinement asks for, e.g.
+ * -19 for an amount with too many decimals).
+ */
+export function v1Validate<T extends ZodType, Target extends keyof ValidationTargets>(
+  target: Target,
+  schema: T
+) {
+  return zValidator(target, schema, (result) => {
+    if (result.success) return;
+    const error = result.error as unknown as ZodError;
+    const asked = error.issues
+      .map((i) => (i as { params?: { ksPay?: unknown } }).params?.ksPay)
+      .find((n): n is KsPayErrorName => typeof n === 'string' && n in ksPayErrors);
+    throw new KsPayError(asked ?? 'invalidRequest', { fields: fieldErrors(error) });
+  });
+}

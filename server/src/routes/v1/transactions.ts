@@ -1,0 +1,129 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import {
+  initiateInput,
+  processInput,
+  sandboxOutcome,
+  signaturePayload,
+  transactionListQuery,
+  type Transaction
+} from '@kspay/shared';
+import { Hono } from 'hono';
+import type { Services } from '../../env';
+import { toTransaction, transactionStore } from '../../store/transactions';
+import { requireBearer, type V1Env } from './caller';
+import { findCurrency, findPaymentMethod, SANDBOX_GATEWAY } from './catalog';
+import { pagination, transactionRange } from './date-range';
+import { KsPayError, ok, v1Validate } from './errors';
+
+/**
+ * `x-signature` = hex(HMAC-SHA256(SHA-256(secretKey), signaturePayload(tx))). The server keeps
+ * only SHA-256(secretKey), so that digest (not the secret) is the HMAC key; the merchant's
+ * backend derives it from the secret it holds. It binds the call to the pair whose token is used.
+ */
+export function transactionSignature(
+  secretHashHex: string,
+  tx: Parameters<typeof signaturePayload>[0]
+) {
+  return createHmac('sha256', Buffer.from(secretHashHex, 'hex'))
+    .update(signaturePayload(tx))
+    .digest('hex');
+}
+
+function signatureMatches(given: string, expected: string): boolean {
+  if (!/^[0-9a-f]{64}$/i.test(given)) return false;
+  return timingSafeEqual(Buffer.from(given.toLowerCase(), 'hex'), Buffer.from(expected, 'hex'));
+}
+
+/** Transactions of the calling app only: another app's id answers 24 like a missing one. */
+export function v1TransactionRoutes(s: Services) {
+  const store = transactionStore(s.db.db, s.clock);
+  const bearer = requireBearer(s);
+
+  return new Hono<V1Env>()
+    .use('*', bearer)
+    .post('/initiate', v1Validate('json', initiateInput), async (c) => {
+      const input = c.req.valid('json');
+      const { app, keyId, secretHash } = c.get('caller');
+      if (input.appId !== undefined && input.appId !== app.id) {
+        throw new KsPayError('unauthorizedAccess');
+      }
+      const currency = findCurrency(input.currencyId);
+      if (!currency) throw new KsPayError('currencyNotExists');
+      const method = findPaymentMethod(currency.id, input.paymentMethodId);
+      if (!method) {
+        throw new KsPayError('invalidPaymentMethodIds', {
+          message: `The following payment method IDs does not exist in DB: ${input.paymentMethodId}`
+        });
+      }
+      const amountMinor = Math.round(input.amount * 100);
+      const redirectUrl = input.redirectUrl ?? null;
+      const { row, created } = await store.initiate({
+        appId: app.id,
+        keyId,
+        referenceNumber: input.referenceNumber,
+        currencyId: currency.id,
+        currencyCode: currency.code,
+        paymentMethodId: method.id,
+        paymentMode: method.name,
+        gateway: SANDBOX_GATEWAY,
+        amountMinor,
+        redirectUrl
+      });
+      // Idempotency: the same referenceNumber answers the same transaction, but only for the
+      // same request; reusing it for different details is a client bug worth surfacing.
+      const same =
+        row.currency_id === currency.id &&
+        row.payment_method_id === method.id &&
+        row.amount_minor === amountMinor &&
+        row.redirect_url === redirectUrl;
+      if (!same) {
+        throw new KsPayError('customError', {
+          message: 'This referenceNumber was already used for a transaction with other details',
+          status: 409
+        });
+      }
+      if (!created) c.header('Idempotent-Replayed', 'true');
+      const tx = toTransaction(row);
+      return ok(c, 201, {
+        pe_txnId: tx.pe_txnId,
+        providerOrderId: tx.providerOrderId,
+        amount: tx.amount,
+        currency: tx.currency,
+        status: tx.status,
+        signature: transactionSignature(secretHash ?? '', tx)
+      });
+    })
+    .post('/process', v1Validate('json', processInput), async (c) => {
+      const signature = c.req.header('x-signature');
+      if (!signature) {
+        throw new KsPayError('missingInRequest', { message: 'x-signature not present in Request' });
+      }
+      const { app, secretHash } = c.get('caller');
+      const row = await store.get(app.id, c.req.valid('json').pe_txnId);
+      if (!row) throw new KsPayError('noDataFound');
+      if (
+        !signatureMatches(signature, transactionSignature(secretHash ?? '', toTransaction(row)))
+      ) {
+        throw new KsPayError('unauthorized', {
+          message: 'The x-signature does not match this transaction'
+        });
+      }
+      const settled = await store.settle(app.id, row.id, sandboxOutcome(row.amount_minor));
+      if (!settled) throw new KsPayError('noDataFound');
+      const order: Transaction = toTransaction(settled);
+      return ok(c, 200, { order });
+    })
+    .get('/txnId/:id', async (c) => {
+      const row = await store.get(c.get('caller').app.id, c.req.param('id'));
+      if (!row) throw new KsPayError('noDataFound');
+      return ok(c, 200, toTransaction(row));
+    })
+    .get('/', v1Validate('query', transactionListQuery), async (c) => {
+      const q = c.req.valid('query');
+      const { app } = c.get('caller');
+      const range = transactionRange(q.fromDate, q.toDate, app.createdAt, s.clock.now());
+      const { page, limit } = pagination(q.page, q.limit);
+      const { rows, total } = await store.list(app.id, { ...range, status: q.status, page, limit });
+      return ok(c, 200, { transactions: rows.map(toTransaction), page, limit, total });
+    });
+}

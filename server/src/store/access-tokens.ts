@@ -1,0 +1,133 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import type { Clock } from '../lib/clock';
+import { hashToken, newToken } from '../lib/tokens';
+
+/** Access tokens are short-lived; the refresh token renews them (single use, rotated). */
+export const ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
+export const REFRESH_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
+
+export type TokenKind = 'access' | 'refresh';
+const PREFIX: Record<TokenKind, string> = { access: 'ksat_', refresh: 'ksrt_' };
+/** Checked before any lookup: a prefix and 32 random bytes in base64url. */
+const TOKEN_FORMAT: Record<TokenKind, RegExp> = {
+  access: /^ksat_[A-Za-z0-9_-]{43}$/,
+  refresh: /^ksrt_[A-Za-z0-9_-]{43}$/
+};
+
+export function tokenWellFormed(token: string, kind: TokenKind): boolean {
+  return TOKEN_FORMAT[kind].test(token);
+}
+
+/** A token with everything a request needs to decide whether it may still be used. */
+export interface ResolvedToken {
+  tokenHash: string;
+  keyId: string;
+  appId: string;
+  expiresAt: string;
+  keyStatus: Database['api_keys']['status'];
+  keyExpiresAt: string | null;
+  /** SHA-256 of the pair's secret: the HMAC key of `x-signature`. */
+  secretHash: string;
+}
+
+const PRUNE_EVERY_MS = 10 * 60 * 1000;
+
+/**
+ * Bearer tokens of the payments API; only their SHA-256 is stored. A token carries no
+ * authority of its own: each use re-reads its key pair (and the route its app), so disabling
+ * a pair refuses its outstanding tokens at once, and the disable also deletes them.
+ */
+export function accessTokenStore(db: Kysely<Database>, clock: Clock) {
+  let lastPrune = 0;
+
+  async function prune(now: Date) {
+    if (now.getTime() - lastPrune < PRUNE_EVERY_MS) return;
+    lastPrune = now.getTime();
+    await db.deleteFrom('access_tokens').where('expires_at', '<=', now.toISOString()).execute();
+  }
+
+  return {
+    async issue(keyId: string, appId: string) {
+      const now = clock.now();
+      const accessToken = PREFIX.access + newToken();
+      const refreshToken = PREFIX.refresh + newToken();
+      const at = (ms: number) => new Date(now.getTime() + ms).toISOString();
+      const base = { key_id: keyId, app_id: appId, created_at: now.toISOString() };
+      await db
+        .insertInto('access_tokens')
+        .values([
+          {
+            ...base,
+            token_hash: hashToken(accessToken),
+            kind: 'access',
+            expires_at: at(ACCESS_TOKEN_TTL_MS)
+          },
+          {
+            ...base,
+            token_hash: hashToken(refreshToken),
+            kind: 'refresh',
+            expires_at: at(REFRESH_TOKEN_TTL_MS)
+          }
+        ])
+        .execute();
+      await db
+        .updateTable('api_keys')
+        .set({ last_used_at: now.toISOString() })
+        .where('id', '=', keyId)
+        .execute();
+      await prune(now);
+      return {
+        accessToken,
+        refreshToken,
+        tokenType: 'Bearer' as const,
+        expiresIn: ACCESS_TOKEN_TTL_MS / 1000,
+        refreshExpiresIn: REFRESH_TOKEN_TTL_MS / 1000
+      };
+    },
+
+    /** Looks a token up by its hash (one index probe; no byte comparison in our code). */
+    async resolve(token: string, kind: TokenKind): Promise<ResolvedToken | null> {
+      if (!tokenWellFormed(token, kind)) return null;
+      const tokenHash = hashToken(token);
+      const row = await db
+        .selectFrom('access_tokens')
+        .innerJoin('api_keys', 'api_keys.id', 'access_tokens.key_id')
+        .select([
+          'access_tokens.key_id',
+          'access_tokens.app_id',
+          'access_tokens.expires_at',
+          'api_keys.status',
+          'api_keys.expires_at as key_expires_at',
+          'api_keys.secret_hash'
+        ])
+        .where('access_tokens.token_hash', '=', tokenHash)
+        .where('access_tokens.kind', '=', kind)
+        .executeTakeFirst();
+      if (!row) return null;
+      return {
+        tokenHash,
+        keyId: row.key_id,
+        appId: row.app_id,
+        expiresAt: row.expires_at,
+        keyStatus: row.status,
+        keyExpiresAt: row.key_expires_at,
+        secretHash: row.secret_hash
+      };
+    },
+
+    /**
+     * Refresh tokens are single use: of concurrent refreshes with one token, exactly one
+     * deletes the row and may mint the next pair.
+     */
+    async consume(tokenHash: string): Promise<boolean> {
+      const result = await db
+        .deleteFrom('access_tokens')
+        .where('token_hash', '=', tokenHash)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) === 1;
+    }
+  };
+}
+
+export type AccessTokenStore = ReturnType<typeof accessTokenStore>;

@@ -1,0 +1,141 @@
+import type { Transaction, TransactionStatus } from '@kspay/shared';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, TransactionsTable } from '../db/schema';
+import type { Clock } from '../lib/clock';
+import { newId } from '../lib/tokens';
+
+type TxRow = Selectable<TransactionsTable>;
+
+export interface NewTransaction {
+  appId: string;
+  keyId: string;
+  referenceNumber: string;
+  currencyId: string;
+  currencyCode: string;
+  paymentMethodId: string;
+  paymentMode: string;
+  gateway: string;
+  amountMinor: number;
+  redirectUrl: string | null;
+}
+
+export function toTransaction(r: TxRow): Transaction {
+  return {
+    pe_txnId: r.id,
+    referenceNumber: r.reference_number,
+    providerOrderId: r.provider_order_id,
+    amount: r.amount_minor / 100,
+    currency: r.currency_code,
+    currencyId: r.currency_id,
+    paymentMethodId: r.payment_method_id,
+    paymentMode: r.payment_mode,
+    gateway: r.gateway,
+    status: r.status,
+    redirectUrl: r.redirect_url,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at
+  };
+}
+
+/** Sandbox transactions; each belongs to one app and is only ever read through it. */
+export function transactionStore(db: Kysely<Database>, clock: Clock) {
+  const byReference = (appId: string, ref: string) =>
+    db
+      .selectFrom('transactions')
+      .selectAll()
+      .where('app_id', '=', appId)
+      .where('reference_number', '=', ref)
+      .executeTakeFirstOrThrow();
+
+  return {
+    /**
+     * `referenceNumber` is unique per app: the insert does nothing when it exists, so the same
+     * initiation sent twice (a retry, or two at once) yields one transaction. `created` says
+     * whether this call made it; the caller compares the details of an existing one.
+     */
+    async initiate(tx: NewTransaction): Promise<{ row: TxRow; created: boolean }> {
+      const now = clock.now().toISOString();
+      const id = newId('tx');
+      await db
+        .insertInto('transactions')
+        .values({
+          id,
+          app_id: tx.appId,
+          key_id: tx.keyId,
+          reference_number: tx.referenceNumber,
+          provider_order_id: newId('order', 14),
+          currency_id: tx.currencyId,
+          currency_code: tx.currencyCode,
+          payment_method_id: tx.paymentMethodId,
+          payment_mode: tx.paymentMode,
+          gateway: tx.gateway,
+          amount_minor: tx.amountMinor,
+          status: 'initiated',
+          redirect_url: tx.redirectUrl,
+          created_at: now,
+          updated_at: now
+        })
+        .onConflict((oc) => oc.columns(['app_id', 'reference_number']).doNothing())
+        .execute();
+      const row = await byReference(tx.appId, tx.referenceNumber);
+      return { row, created: row.id === id };
+    },
+
+    async get(appId: string, id: string): Promise<TxRow | null> {
+      const row = await db
+        .selectFrom('transactions')
+        .selectAll()
+        .where('app_id', '=', appId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row ?? null;
+    },
+
+    /**
+     * Moves an initiated transaction to its outcome. The `status = 'initiated'` condition makes
+     * a second (or concurrent) process a no-op that answers the settled transaction.
+     */
+    async settle(appId: string, id: string, outcome: TransactionStatus): Promise<TxRow | null> {
+      await db
+        .updateTable('transactions')
+        .set({ status: outcome, updated_at: clock.now().toISOString() })
+        .where('app_id', '=', appId)
+        .where('id', '=', id)
+        .where('status', '=', 'initiated')
+        .execute();
+      return this.get(appId, id);
+    },
+
+    /** Newest first; `from`/`to` are ISO instants, `to` exclusive. */
+    async list(
+      appId: string,
+      opts: {
+        from?: string | undefined;
+        to?: string | undefined;
+        status?: TransactionStatus | undefined;
+        page: number;
+        limit: number;
+      }
+    ) {
+      const base = db
+        .selectFrom('transactions')
+        .where('app_id', '=', appId)
+        .$if(opts.from !== undefined, (q) => q.where('created_at', '>=', opts.from ?? ''))
+        .$if(opts.to !== undefined, (q) => q.where('created_at', '<', opts.to ?? ''))
+        .$if(opts.status !== undefined, (q) => q.where('status', '=', opts.status ?? 'initiated'));
+      const [rows, count] = await Promise.all([
+        base
+          .selectAll()
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(opts.limit)
+          .offset((opts.page - 1) * opts.limit)
+          .execute(),
+        base.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()
+      ]);
+      return { rows, total: Number(count.n) };
+    }
+  };
+}
+
+export type TransactionStore = ReturnType<typeof transactionStore>;
