@@ -84,6 +84,16 @@ export async function freshDatabase(dialect: Dialect) {
       await db.close();
       const a = new pg.Client({ connectionString: PG_ADMIN_URL });
       await a.connect();
+      // pg's pool.end() resolves before its sockets have closed; dropping WITH (FORCE) under a
+      // session that is still closing makes its client emit an unhandled 'error'. Let them go.
+      for (let i = 0; i < 100; i++) {
+        const { rows } = await a.query<{ n: number }>(
+          'select count(*)::int as n from pg_stat_activity where datname = $1',
+          [name]
+        );
+        if (rows[0]?.n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await a.query(`drop database if exists ${name} with (force)`);
       await a.end();
     }
