@@ -5,6 +5,8 @@ import { appIdSchema, pushResponseSchema, rejectionSchema, type MutationName } f
 
 export * from './app-fields';
 export {
+  base64ToBytes,
+  bytesToBase64,
   LOGO_ACCEPT,
   LOGO_MAX_BYTES,
   logoBytesError,
@@ -14,6 +16,18 @@ export {
   type LogoType,
   type LogoUpload
 } from './logo';
+// What the registration form needs besides the schema, from one import.
+export {
+  countries,
+  countryByCode,
+  countryName,
+  searchCountries,
+  subdivisionsOf,
+  type Country,
+  type Subdivision
+} from './countries';
+export { callingCodeOf, formatPhone, normalizePhone } from './phone';
+export { hasPostalCodeRule } from './postcode';
 
 /**
  * Registered apps as both sides see them (the browser's replica row, the pull payload) and the
