@@ -14,6 +14,7 @@ export default defineConfig({
   },
   test: {
     include: ['src/**/*.test.ts'],
-    environment: 'node'
+    environment: 'node',
+    setupFiles: ['src/lib/sync/testing/setup.ts']
   }
 });

@@ -42,6 +42,14 @@ export class KspayDb extends Dexie {
     this.on('populate', (tx) => {
       void tx.table('meta').add(freshMeta());
     });
+    this.on('versionchange', (ev) => {
+      // A newer build upgrading the schema: Dexie's default closes and reopens on next use.
+      if (ev.newVersion) return;
+      // Deleted (sign-out, maybe in another tab): stay closed, so that no late write (a sync
+      // finishing, a draft timer) silently recreates the merchant's database.
+      this.close({ disableAutoOpen: true });
+      return false;
+    });
   }
 }
 

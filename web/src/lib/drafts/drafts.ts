@@ -30,7 +30,12 @@ const pendingByDb = new WeakMap<KspayDb, Map<string, PendingSave>>();
 
 function pendingOf(db: KspayDb): Map<string, PendingSave> {
   let map = pendingByDb.get(db);
-  if (!map) pendingByDb.set(db, (map = new Map<string, PendingSave>()));
+  if (!map) {
+    const created = new Map<string, PendingSave>();
+    pendingByDb.set(db, (map = created));
+    // Closed (deleted at sign-out): a pending save must not reopen and recreate it.
+    db.on('close', () => [...created.keys()].forEach((id) => cancelPendingDraft(db, id)));
+  }
   return map;
 }
 

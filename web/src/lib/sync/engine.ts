@@ -72,13 +72,16 @@ export class SyncEngine {
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
   #cleanup: (() => void)[] = [];
+  #abort = new AbortController();
 
   constructor(
     readonly db: KspayDb,
     opts: SyncEngineOptions = {}
   ) {
     this.#opts = opts;
-    this.#fetch = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    const send = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    // Stopping aborts the request in flight, so stop() never waits on a hanging connection.
+    this.#fetch = (input, init) => send(input, { ...init, signal: this.#abort.signal });
   }
 
   get state(): SyncEngineState {
@@ -104,8 +107,13 @@ export class SyncEngine {
       await this.db.meta.update(META_KEY, { updateRequired: null });
     }
     const blocked = meta.updateRequired === SYNC_SCHEMA_VERSION;
+    this.#abort = new AbortController();
     this.#set({ phase: blocked ? 'update-required' : 'idle' });
     this.#cleanup.push(onLocalWrite(this.db, () => this.requestSync()));
+    // The database was closed (deleted at sign-out, here or in another tab): nothing to sync.
+    const closed = () => void this.stop();
+    this.db.on('close', closed);
+    this.#cleanup.push(() => this.db.on('close').unsubscribe(closed));
     const win = globalThis as Partial<Window & typeof globalThis>;
     if (
       (this.#opts.windowEvents ?? typeof win.addEventListener === 'function') &&
@@ -145,6 +153,7 @@ export class SyncEngine {
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
     this.#leadership?.stop();
     this.#leadership = null;
+    this.#abort.abort();
     await this.#running;
     this.#set({ phase: 'stopped', leader: false });
   }
@@ -157,17 +166,20 @@ export class SyncEngine {
       this.#leadership.nudge();
       return;
     }
-    const { phase } = this.#state;
-    if (phase === 'signed-out' || phase === 'update-required' || phase === 'stopped') return;
     void this.sync();
   }
 
   /**
    * Runs a pass now (or right after the running one) when this tab leads; resolves when done.
-   * Failures do not reject: they are in `state` and in the database's `lastSyncError`.
+   * Failures do not reject: they are in `state` and in the database's `lastSyncError`. While
+   * signed out or outdated nothing runs: `resume()` or an update is the way on.
    */
   sync(): Promise<void> {
-    if (!this.#state.leader) {
+    const { phase, leader } = this.#state;
+    if (phase === 'signed-out' || phase === 'update-required' || phase === 'stopped') {
+      return Promise.resolve();
+    }
+    if (!leader) {
       this.#leadership?.nudge();
       return Promise.resolve();
     }
@@ -215,10 +227,13 @@ export class SyncEngine {
 
   async #failed(err: unknown): Promise<void> {
     const e = err instanceof SyncError ? err : new SyncError('transient', String(err));
-    await this.db.meta.update(META_KEY, {
-      lastSyncError: e.message,
-      ...(e.kind === 'update-required' ? { updateRequired: SYNC_SCHEMA_VERSION } : {})
-    });
+    if (!this.#leadership) return; // stopped meanwhile (the database may be gone)
+    await this.db.meta
+      .update(META_KEY, {
+        lastSyncError: e.message,
+        ...(e.kind === 'update-required' ? { updateRequired: SYNC_SCHEMA_VERSION } : {})
+      })
+      .catch(() => undefined);
     if (e.kind === 'signed-out' || e.kind === 'update-required') {
       this.#set({ phase: e.kind, lastError: e.message });
       return;
