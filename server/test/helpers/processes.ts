@@ -1,0 +1,185 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { describe } from 'vitest';
+import { PG_ADMIN_URL } from './services';
+
+/**
+ * Real server processes (`tsx src/main.ts`, exactly as `pnpm start` runs the API) on one
+ * throw-away PostgreSQL database, for the multi-process suites. Every process gets the same
+ * PUBLIC_ORIGIN, as processes behind one load balancer do: a browser sees one origin.
+ */
+const SERVER_DIR = path.resolve(import.meta.dirname, '../..');
+export const SHARED_ORIGIN = 'http://localhost:8787';
+
+async function postgresReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch (err) {
+    if (process.env.CI === 'true') {
+      throw new Error(`PostgreSQL is required under CI=true but ${PG_ADMIN_URL} failed`, {
+        cause: err
+      });
+    }
+    console.warn(
+      `\n!!! PostgreSQL not reachable at ${PG_ADMIN_URL}: multi-process suites SKIPPED\n`
+    );
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const reachable = await postgresReachable();
+
+/** A suite that needs PostgreSQL: failed under CI=true without one, skipped loudly elsewhere. */
+export function describeWithPostgres(name: string, fn: () => void): void {
+  describe.skipIf(!reachable)(name, fn);
+}
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** An EMPTY database (the processes migrate it themselves, concurrently, as a deploy would). */
+export async function emptyDatabase() {
+  const name = `kspay_mp_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  await admin((c) => c.query(`create database ${name}`));
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => admin((c) => c.query(`drop database if exists ${name} with (force)`))
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServerProcess {
+  /** Where to send requests: `http://127.0.0.1:<port>`. */
+  base: string;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+/** One API-only server process; resolves once `/api/health` answers. */
+export async function startProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const port = await freePort();
+  const logs: string[] = [];
+  const child = spawn(path.join(SERVER_DIR, 'node_modules/.bin/tsx'), ['src/main.ts'], {
+    cwd: SERVER_DIR,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      WEB_ROOT: '',
+      PUBLIC_ORIGIN: SHARED_ORIGIN,
+      DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'kspay-mp-')),
+      LOG_LEVEL: 'warn',
+      ...env
+    },
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
+  child.stdout.on('data', (d: Buffer) => logs.push(d.toString()));
+  child.stderr.on('data', (d: Buffer) => logs.push(d.toString()));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited:\n${logs.join('')}`);
+    const up = await fetch(`${base}/api/health`).then(
+      (r) => r.ok,
+      () => false
+    );
+    if (up) break;
+    if (Date.now() > deadline) throw new Error(`server did not start:\n${logs.join('')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    base,
+    logs,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    }
+  };
+}
+
+/** N processes started at the same time on one fresh database; `stop()` also drops it. */
+export async function startCluster(n: number, env: Record<string, string> = {}) {
+  const database = await emptyDatabase();
+  const procs = await Promise.all(
+    Array.from({ length: n }, () => startProcess({ DATABASE_URL: database.url, ...env }))
+  );
+  return {
+    procs,
+    url: database.url,
+    /** Log lines at pino's `error` level or above, from any process: each one is a bug. */
+    errors: () => procs.flatMap((p) => p.logs).filter((l) => /"level":(50|60)/.test(l)),
+    async stop() {
+      await Promise.all(procs.map((p) => p.stop()));
+      await database.drop();
+    }
+  };
+}
+
+/**
+ * A browser-like client that alternates between processes: one cookie jar, the shared
+ * Origin on every state-changing request, JSON bodies.
+ */
+export class Client {
+  cookie = '';
+
+  async req(
+    proc: ServerProcess,
+    method: string,
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {}
+  ): Promise<Response> {
+    const h: Record<string, string> = { ...headers };
+    if (method !== 'GET') h.origin = SHARED_ORIGIN;
+    if (body !== undefined) h['content-type'] = 'application/json';
+    if (this.cookie && !url.startsWith('/v1')) h.cookie = this.cookie;
+    const res = await fetch(`${proc.base}${url}`, {
+      method,
+      headers: h,
+      body: body === undefined ? undefined : JSON.stringify(body)
+    });
+    const set = res.headers.getSetCookie().find((c) => c.startsWith('kspay_session='));
+    const pair = set?.split(';')[0];
+    if (pair !== undefined) this.cookie = pair === 'kspay_session=' ? '' : pair;
+    return res;
+  }
+
+  async json<T>(
+    proc: ServerProcess,
+    method: string,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>
+  ): Promise<{ status: number; body: T }> {
+    const res = await this.req(proc, method, url, body, headers);
+    return { status: res.status, body: (await res.json().catch(() => null)) as T };
+  }
+}
