@@ -33,8 +33,20 @@ function pendingOf(db: KspayDb): Map<string, PendingSave> {
   if (!map) {
     const created = new Map<string, PendingSave>();
     pendingByDb.set(db, (map = created));
+    const flush = () => void flushDrafts(db).catch(() => undefined);
+    const hidden = () => {
+      if (globalThis.document?.visibilityState === 'hidden') flush();
+    };
+    // Leaving the page (or the tab going to the background, where mobile browsers kill it)
+    // writes what is pending at once instead of after the delay.
+    globalThis.addEventListener?.('pagehide', flush);
+    globalThis.document?.addEventListener('visibilitychange', hidden);
     // Closed (deleted at sign-out): a pending save must not reopen and recreate it.
-    db.on('close', () => [...created.keys()].forEach((id) => cancelPendingDraft(db, id)));
+    db.on('close', () => {
+      [...created.keys()].forEach((id) => cancelPendingDraft(db, id));
+      globalThis.removeEventListener?.('pagehide', flush);
+      globalThis.document?.removeEventListener('visibilitychange', hidden);
+    });
   }
   return map;
 }

@@ -1,4 +1,4 @@
-import { MAX_MUTATIONS_PER_PUSH, SYNC_SCHEMA_VERSION } from '@kspay/shared';
+import { MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BODY_BYTES, SYNC_SCHEMA_VERSION } from '@kspay/shared';
 import { appPushResponseSchema, pullResponseSchema } from '@kspay/shared/apps';
 import { readMeta, type KspayDb } from '../db/database';
 import type { OutboxEntry } from '../db/types';
@@ -6,17 +6,21 @@ import { applyPullPage, restartAsNewClient, storeRejections } from './apply';
 import { SyncError } from './errors';
 import { postSync, type FetchLike } from './transport';
 
-/** A push body stays under this (one mutation always goes, however large its logo). */
-export const PUSH_BUDGET_BYTES = 256 * 1024;
+/** Room left in a push body for the envelope (client id, schema version). */
+const ENVELOPE_BYTES = 1024;
 /** A pull that keeps saying `hasMore` without moving is a server bug, not a reason to spin. */
 const MAX_PULL_PAGES = 1000;
+const utf8 = new TextEncoder();
 
+const wire = (e: OutboxEntry) => ({ id: e.id, name: e.name, args: e.args });
+
+/** As many entries as fit the server's body limit (a logo is ~140 KB); always at least one. */
 function withinBudget(entries: OutboxEntry[]): OutboxEntry[] {
-  let bytes = 0;
+  let bytes = ENVELOPE_BYTES;
   const out: OutboxEntry[] = [];
   for (const e of entries) {
-    bytes += JSON.stringify(e.args).length + 64;
-    if (out.length > 0 && bytes > PUSH_BUDGET_BYTES) break;
+    bytes += utf8.encode(JSON.stringify(wire(e))).length + 1;
+    if (out.length > 0 && bytes > MAX_PUSH_BODY_BYTES) break;
     out.push(e);
   }
   return out;
@@ -46,7 +50,7 @@ export async function pushOutbox(db: KspayDb, fetchFn: FetchLike): Promise<numbe
       {
         clientId,
         schemaVersion: SYNC_SCHEMA_VERSION,
-        mutations: batch.map((e) => ({ id: e.id, name: e.name, args: e.args }))
+        mutations: batch.map(wire)
       },
       appPushResponseSchema
     );

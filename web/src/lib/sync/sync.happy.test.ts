@@ -1,3 +1,5 @@
+import { MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BODY_BYTES } from '@kspay/shared';
+import { LOGO_MAX_BYTES } from '@kspay/shared/apps';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openUserDb, readMeta, type KspayDb } from '../db/database';
 import { createApp, setAppStatus, updateApp } from './mutations';
@@ -78,6 +80,28 @@ describe('sync against the real server', () => {
     });
     expect(row?.logoHash).toMatch(/^[0-9a-f]{64}$/);
     expect((await readMeta(a)).lastMutationId).toBe(4);
+  });
+
+  it('sends a large outbox in batches the server accepts, each mutation once', async () => {
+    const a = await browser();
+    for (let i = 0; i < 24; i++) {
+      await createApp(a, appInput({ name: `Logo app ${i}` }), pngBlob(LOGO_MAX_BYTES, i));
+    }
+    for (let i = 0; i < 60; i++) await createApp(a, appInput({ name: `Plain app ${i}` }), null);
+    const bodies: string[] = [];
+    await syncOnce(a, (input, init) => {
+      if (input === '/api/sync/push') bodies.push(init.body as string);
+      return server.fetch(input, init);
+    });
+    const batches = bodies.map((b) => (JSON.parse(b) as { mutations: { id: number }[] }).mutations);
+    expect(batches.length).toBeGreaterThanOrEqual(3);
+    for (const [i, body] of bodies.entries()) {
+      expect(new TextEncoder().encode(body).length).toBeLessThanOrEqual(MAX_PUSH_BODY_BYTES);
+      expect(batches[i]!.length).toBeLessThanOrEqual(MAX_MUTATIONS_PER_PUSH);
+    }
+    expect(batches.flat().map((m) => m.id)).toEqual(Array.from({ length: 84 }, (_, i) => i + 1));
+    expect(await a.outbox.count()).toBe(0);
+    expect(await a.apps.filter((x) => x.server !== null && !x.pending).count()).toBe(84);
   });
 
   it('loses nothing when the push answer is lost: the re-send is acknowledged, not re-applied', async () => {
