@@ -15,6 +15,8 @@ import { syncRoutes } from './routes/sync';
 import { appRoutes } from './routes/apps';
 import { keysRoutes } from './routes/keys';
 import { appSettingsRoutes } from './routes/app-settings';
+import { overviewRoutes } from './routes/overview';
+import { transactionHistoryRoutes } from './routes/transactions';
 import { v1Routes } from './routes/v1';
 import { openApiRoutes } from './routes/openapi';
 
@@ -26,7 +28,9 @@ function apiRoutes(s: Services) {
     .route('/sync', syncRoutes(s))
     .route('/apps', appRoutes(s))
     .route('/apps', keysRoutes(s))
-    .route('/apps', appSettingsRoutes(s));
+    .route('/apps', appSettingsRoutes(s))
+    .route('/apps', overviewRoutes(s))
+    .route('/apps', transactionHistoryRoutes(s));
 }
 
 export type AppType = ReturnType<typeof apiRoutes>;

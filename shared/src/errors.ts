@@ -20,6 +20,8 @@ export const errorStatus = {
   client_outdated: 409,
   /** The merchant already has an app with this name (case-insensitive). */
   app_name_taken: 409,
+  /** A transaction date range breaks one of KS Pay's rules; the body adds `ksCode` 11006–11011. */
+  invalid_date_range: 400,
   invalid_reset_token: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -36,7 +38,9 @@ export const errorBodySchema = z.object({
     code: z.enum(errorCodes),
     message: z.string(),
     /** Field path (dot-joined) → message a merchant can read. */
-    fields: z.record(z.string(), z.string()).optional()
+    fields: z.record(z.string(), z.string()).optional(),
+    /** KS Pay's numeric code where the rule is one of theirs (date ranges: 11006–11011). */
+    ksCode: z.number().int().optional()
   })
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;

@@ -4,3 +4,6 @@ export * from './sync';
 export * from './keys';
 export * from './app-settings';
 export * from './payments';
+export * from './date-range';
+export * from './metrics';
+export * from './transaction-history';

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as m001 from './migrations/001_accounts';
 import * as m002 from './migrations/002_apps';
 import * as m003 from './migrations/003_keys';
+import * as m004 from './migrations/004_metrics';
 
 /**
  * Migrations are listed here in order, never edited once landed: a change is a new file.
@@ -10,7 +11,8 @@ import * as m003 from './migrations/003_keys';
 const migrations: Record<string, Migration> = {
   '001_accounts': m001,
   '002_apps': m002,
-  '003_keys': m003
+  '003_keys': m003,
+  '004_metrics': m004
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

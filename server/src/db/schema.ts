@@ -19,6 +19,7 @@ export interface Database {
   transactions: TransactionsTable;
   audit_log: AuditLogTable;
   app_domains: AppDomainsTable;
+  transaction_daily: TransactionDailyTable;
 }
 
 export interface UsersTable {
@@ -102,6 +103,19 @@ export interface TransactionsTable {
   redirect_url: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/**
+ * 004_metrics: per app, UTC creation day, currency and status, the number of transactions and
+ * their amount in minor units; kept equal to a recount of `transactions` by the store.
+ */
+export interface TransactionDailyTable {
+  app_id: string;
+  day: string;
+  currency: string;
+  status: 'initiated' | 'success' | 'failed' | 'pending';
+  count: Int8;
+  volume_minor: Int8;
 }
 
 export interface AuditLogTable {

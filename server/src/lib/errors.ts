@@ -4,6 +4,9 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 /** Thrown anywhere in a request; `onError` turns it into the one error shape. */
 export class ApiError extends Error {
+  /** KS Pay's numeric code, for merchant-facing rules that mirror theirs (date ranges). */
+  ksCode: number | undefined;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -20,7 +23,12 @@ export class ApiError extends Error {
 
 export function errorResponse(c: Context, err: ApiError): Response {
   const body: ErrorBody = {
-    error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) }
+    error: {
+      code: err.code,
+      message: err.message,
+      ...(err.fields ? { fields: err.fields } : {}),
+      ...(err.ksCode !== undefined ? { ksCode: err.ksCode } : {})
+    }
   };
   for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
   return c.json(body, err.status);

@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, TransactionsTable } from '../db/schema';
 import type { Clock } from '../lib/clock';
 import { newId } from '../lib/tokens';
+import { rollup } from './metrics';
 
 type TxRow = Selectable<TransactionsTable>;
 
@@ -39,8 +40,8 @@ export function toTransaction(r: TxRow): Transaction {
 
 /** Sandbox transactions; each belongs to one app and is only ever read through it. */
 export function transactionStore(db: Kysely<Database>, clock: Clock) {
-  const byReference = (appId: string, ref: string) =>
-    db
+  const byReference = (trx: Kysely<Database>, appId: string, ref: string) =>
+    trx
       .selectFrom('transactions')
       .selectAll()
       .where('app_id', '=', appId)
@@ -55,30 +56,36 @@ export function transactionStore(db: Kysely<Database>, clock: Clock) {
      */
     async initiate(tx: NewTransaction): Promise<{ row: TxRow; created: boolean }> {
       const now = clock.now().toISOString();
-      const id = newId('tx');
-      await db
-        .insertInto('transactions')
-        .values({
-          id,
-          app_id: tx.appId,
-          key_id: tx.keyId,
-          reference_number: tx.referenceNumber,
-          provider_order_id: newId('order', 14),
-          currency_id: tx.currencyId,
-          currency_code: tx.currencyCode,
-          payment_method_id: tx.paymentMethodId,
-          payment_mode: tx.paymentMode,
-          gateway: tx.gateway,
-          amount_minor: tx.amountMinor,
-          status: 'initiated',
-          redirect_url: tx.redirectUrl,
-          created_at: now,
-          updated_at: now
-        })
-        .onConflict((oc) => oc.columns(['app_id', 'reference_number']).doNothing())
-        .execute();
-      const row = await byReference(tx.appId, tx.referenceNumber);
-      return { row, created: row.id === id };
+      // The insert and its rollup commit together (004_metrics): the overview never drifts.
+      return db.transaction().execute(async (trx) => {
+        const inserted = await trx
+          .insertInto('transactions')
+          .values({
+            id: newId('tx'),
+            app_id: tx.appId,
+            key_id: tx.keyId,
+            reference_number: tx.referenceNumber,
+            provider_order_id: newId('order', 14),
+            currency_id: tx.currencyId,
+            currency_code: tx.currencyCode,
+            payment_method_id: tx.paymentMethodId,
+            payment_mode: tx.paymentMode,
+            gateway: tx.gateway,
+            amount_minor: tx.amountMinor,
+            status: 'initiated',
+            redirect_url: tx.redirectUrl,
+            created_at: now,
+            updated_at: now
+          })
+          .onConflict((oc) => oc.columns(['app_id', 'reference_number']).doNothing())
+          .returningAll()
+          .executeTakeFirst();
+        if (inserted) {
+          await rollup(trx, inserted, 'initiated', 1);
+          return { row: inserted, created: true };
+        }
+        return { row: await byReference(trx, tx.appId, tx.referenceNumber), created: false };
+      });
     },
 
     async get(appId: string, id: string): Promise<TxRow | null> {
@@ -96,14 +103,23 @@ export function transactionStore(db: Kysely<Database>, clock: Clock) {
      * a second (or concurrent) process a no-op that answers the settled transaction.
      */
     async settle(appId: string, id: string, outcome: TransactionStatus): Promise<TxRow | null> {
-      await db
-        .updateTable('transactions')
-        .set({ status: outcome, updated_at: clock.now().toISOString() })
-        .where('app_id', '=', appId)
-        .where('id', '=', id)
-        .where('status', '=', 'initiated')
-        .execute();
-      return this.get(appId, id);
+      const moved = await db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable('transactions')
+          .set({ status: outcome, updated_at: clock.now().toISOString() })
+          .where('app_id', '=', appId)
+          .where('id', '=', id)
+          .where('status', '=', 'initiated')
+          .returningAll()
+          .executeTakeFirst();
+        // Only the update that really moved the row moves the rollup, in the same transaction.
+        if (row) {
+          await rollup(trx, row, 'initiated', -1);
+          await rollup(trx, row, outcome, 1);
+        }
+        return row;
+      });
+      return moved ?? this.get(appId, id);
     },
 
     /** Newest first; `from`/`to` are ISO instants, `to` exclusive. */

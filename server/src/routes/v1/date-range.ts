@@ -1,13 +1,10 @@
-import { MAX_RANGE_DAYS, TRANSACTION_PAGE_MAX, type KsPayErrorName } from '@kspay/shared';
+import { checkDateRange, rangeInstants, TRANSACTION_PAGE_MAX } from '@kspay/shared';
 import { KsPayError } from './errors';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 /**
- * KS Pay's rules for `GET /transaction?fromDate&toDate` (UTC days, both inclusive), in the
- * order they are checked: both or neither (11010); from not after to (11007); from not after
- * today (11009); to not after today (11011); at most 90 days apart (11006); from not before
- * the app's creation day (11008). Answers the instants to query: `[from, to + 1 day)`.
+ * KS Pay's rules for `GET /transaction?fromDate&toDate` (UTC days, both inclusive): the shared
+ * `checkDateRange` (also used by the merchant history API and the web date picker), answered
+ * with the broken rule's code 11006–11011. Answers the instants to query: `[from, to + 1 day)`.
  */
 export function transactionRange(
   fromDate: string | undefined,
@@ -15,18 +12,10 @@ export function transactionRange(
   appCreatedAt: string,
   now: Date
 ): { from?: string; to?: string } {
-  if (fromDate === undefined && toDate === undefined) return {};
-  const fail = (name: KsPayErrorName) => new KsPayError(name);
-  if (fromDate === undefined || toDate === undefined) throw fail('startAndEndDateRequired');
-  const today = now.toISOString().slice(0, 10);
-  if (fromDate > toDate) throw fail('dateRangeError');
-  if (fromDate > today) throw fail('startDateAfterToday');
-  if (toDate > today) throw fail('endDateAfterToday');
-  const from = Date.parse(`${fromDate}T00:00:00.000Z`);
-  const to = Date.parse(`${toDate}T00:00:00.000Z`);
-  if ((to - from) / DAY_MS > MAX_RANGE_DAYS) throw fail('datesExceedError');
-  if (fromDate < appCreatedAt.slice(0, 10)) throw fail('startDateBeforeAppCreation');
-  return { from: new Date(from).toISOString(), to: new Date(to + DAY_MS).toISOString() };
+  const broken = checkDateRange({ from: fromDate, to: toDate }, { appCreatedAt, now });
+  if (broken) throw new KsPayError(broken.rule);
+  if (fromDate === undefined || toDate === undefined) return {};
+  return rangeInstants(fromDate, toDate);
 }
 
 /** `page` (4089) and `limit` (4056) must be positive integers; limit is capped at 100. */

@@ -1,0 +1,111 @@
+import { formatMinor, type HistoryCursor, type HistoryRow } from '@kspay/shared';
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { Db } from '../db';
+import type { Database } from '../db/schema';
+
+/** What the history reads: `from`/`to` are instants, `to` exclusive; `q` an id or its prefix. */
+export interface HistoryFilterInstants {
+  from?: string | undefined;
+  to?: string | undefined;
+  q?: string | undefined;
+}
+
+const COLUMNS = [
+  'id',
+  'reference_number',
+  'created_at',
+  'updated_at',
+  'payment_mode',
+  'gateway',
+  'currency_code',
+  'amount_minor',
+  'status'
+] as const;
+
+type Row = Pick<Database['transactions'], (typeof COLUMNS)[number]>;
+
+function toHistoryRow(r: Row): HistoryRow {
+  return {
+    id: r.id,
+    referenceNumber: r.reference_number,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    paymentMode: r.payment_mode,
+    gateway: r.gateway,
+    currency: r.currency_code,
+    amount: formatMinor(r.amount_minor),
+    amountMinor: r.amount_minor,
+    status: r.status
+  };
+}
+
+/**
+ * The merchant's transaction history, newest first by (created_at, id). Paging is by keyset:
+ * a page starts strictly after the (created_at, id) of the previous page's last row. Because
+ * the pair is unique (id is) and the order is total, every row appears on exactly one page,
+ * also when many rows share a created_at, and with the `(app_id, created_at, id)` index
+ * (004_metrics) any page is one index seek: page 500 costs what page 1 costs. No OFFSET.
+ */
+export function historyStore({ db, dialect }: Db) {
+  /**
+   * Ids are `[A-Za-z0-9_]`, all below `{` in byte order, so "starts with q" is the range
+   * [q, q + '{'), which the `(app_id, id)` index answers. PostgreSQL compares in the C
+   * collation here (and its index is built so), whatever the database's default collation.
+   */
+  const idRef = dialect === 'postgres' ? sql<string>`id collate "C"` : sql<string>`id`;
+
+  function query(appId: string, f: HistoryFilterInstants, after: HistoryCursor | undefined) {
+    return db
+      .selectFrom('transactions')
+      .select(COLUMNS)
+      .where('app_id', '=', appId)
+      .$if(f.from !== undefined, (q) => q.where('created_at', '>=', f.from ?? ''))
+      .$if(f.to !== undefined, (q) => q.where('created_at', '<', f.to ?? ''))
+      .$if(f.q !== undefined, (q) =>
+        q.where(idRef, '>=', f.q ?? '').where(idRef, '<', `${f.q ?? ''}{`)
+      )
+      .$if(after !== undefined, (q) =>
+        q.where((eb): Expression<SqlBool> => {
+          const c = after ?? { createdAt: '', id: '' };
+          // (created_at, id) < (c.createdAt, c.id), spelt so both databases seek the index.
+          return eb.and([
+            eb('created_at', '<=', c.createdAt),
+            eb.or([eb('created_at', '<', c.createdAt), eb('id', '<', c.id)])
+          ]);
+        })
+      )
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc');
+  }
+
+  /** One page and the cursor of its last row when more rows follow. */
+  async function page(
+    appId: string,
+    filter: HistoryFilterInstants,
+    after: HistoryCursor | undefined,
+    limit: number
+  ): Promise<{ rows: HistoryRow[]; next: HistoryCursor | null }> {
+    const rows = await query(appId, filter, after)
+      .limit(limit + 1)
+      .execute();
+    const more = rows.length > limit;
+    const out = rows.slice(0, limit).map(toHistoryRow);
+    const last = out.at(-1);
+    return { rows: out, next: more && last ? { createdAt: last.createdAt, id: last.id } : null };
+  }
+
+  /** Every matching row, `chunk` at a time by keyset, for streaming (the CSV download). */
+  async function* all(appId: string, filter: HistoryFilterInstants, chunk = 1000) {
+    let after: HistoryCursor | undefined;
+    for (;;) {
+      const { rows, next } = await page(appId, filter, after, chunk);
+      if (rows.length > 0) yield rows;
+      if (!next) return;
+      after = next;
+    }
+  }
+
+  return { page, all };
+}
+
+export type HistoryStore = ReturnType<typeof historyStore>;
