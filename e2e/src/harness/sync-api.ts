@@ -1,0 +1,55 @@
+import { SYNC_SCHEMA_VERSION } from '@kspay/shared';
+import type { AppFields } from '@kspay/shared/apps';
+import type { Page } from 'playwright-core';
+
+/** A valid app registration in Bengaluru; the email is derived from the name. */
+export function appFields(name: string): AppFields {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+  return {
+    name,
+    email: `payments@${slug || 'app'}.example`,
+    address: '12 MG Road, Indiranagar',
+    phone: '+919876543210',
+    country: 'IN',
+    state: 'IN-KA',
+    city: 'Bengaluru',
+    postalCode: '560038'
+  };
+}
+
+const base62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const random = (n: number) =>
+  Array.from({ length: n }, () => base62[Math.floor(Math.random() * 62)]).join('');
+
+/**
+ * Registers apps for the page's signed-in merchant through the sync API, from inside the page
+ * (its cookie and Origin), as a second client of that merchant would. For tests that need data
+ * on the server without going through the apps form. Returns the new app ids.
+ */
+export async function registerAppsViaSync(page: Page, names: string[]): Promise<string[]> {
+  const ids = names.map(() => `ap_${random(9)}`);
+  const body = {
+    clientId: `cl_${random(22)}`,
+    schemaVersion: SYNC_SCHEMA_VERSION,
+    mutations: names.map((name, i) => ({
+      id: i + 1,
+      name: 'app.create',
+      args: { id: ids[i], fields: appFields(name), logo: null }
+    }))
+  };
+  const res = await page.evaluate(async (json) => {
+    const r = await fetch('/api/sync/push', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: json
+    });
+    return { status: r.status, text: await r.text() };
+  }, JSON.stringify(body));
+  if (res.status !== 200) throw new Error(`sync push answered ${res.status}: ${res.text}`);
+  const parsed = JSON.parse(res.text) as { rejections: unknown[] };
+  if (parsed.rejections.length > 0) throw new Error(`sync push refused: ${res.text}`);
+  return ids;
+}
