@@ -1,7 +1,14 @@
 import Dexie, { type Table } from 'dexie';
 import { newClientId } from './ids';
 import { upgradeToV2, V1_STORES } from './migrations';
-import { META_KEY, type Draft, type LocalApp, type OutboxEntry, type SyncMeta } from './types';
+import {
+  META_KEY,
+  type Draft,
+  type LocalApp,
+  type OutboxEntry,
+  type Snapshot,
+  type SyncMeta
+} from './types';
 
 /**
  * The per-user browser database. Every schema version ever shipped stays declared: a browser
@@ -15,7 +22,14 @@ export const V2_STORES = {
   meta: 'key'
 };
 
-export const DB_VERSION = 2;
+/**
+ * v3 adds `snapshots`: the last server answer of read-only pages (the key list without secrets,
+ * the overview figures, transaction pages), so they render offline with an "as of" time. It
+ * holds no secret: a generated secret key lives only in component memory.
+ */
+export const V3_STORES = { ...V2_STORES, snapshots: 'key, appId' };
+
+export const DB_VERSION = 3;
 
 /** Where a database lives: the real browser's IndexedDB, or a fake-indexeddb factory in tests. */
 export interface DbDeps {
@@ -32,6 +46,7 @@ export class KspayDb extends Dexie {
   drafts!: Table<Draft, string>;
   outbox!: Table<OutboxEntry, number>;
   meta!: Table<SyncMeta, string>;
+  snapshots!: Table<Snapshot, string>;
   readonly userId: string;
 
   constructor(userId: string, deps: DbDeps = {}) {
@@ -39,6 +54,7 @@ export class KspayDb extends Dexie {
     this.userId = userId;
     this.version(1).stores(V1_STORES);
     this.version(2).stores(V2_STORES).upgrade(upgradeToV2);
+    this.version(3).stores(V3_STORES);
     this.on('populate', (tx) => {
       void tx.table('meta').add(freshMeta());
     });

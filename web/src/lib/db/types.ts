@@ -80,3 +80,14 @@ export interface SyncMeta {
   /** The sync schema version the server refused as outdated; null when none was refused. */
   updateRequired: number | null;
 }
+
+/**
+ * The last answer of a server read (key `<kind>:<appId>[:<query>]`), shown offline with its
+ * `asOf` time. Never holds a secret.
+ */
+export interface Snapshot<T = unknown> {
+  key: string;
+  appId: string;
+  data: T;
+  asOf: string;
+}
