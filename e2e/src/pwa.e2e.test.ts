@@ -108,9 +108,9 @@ describe.skipIf(!hasChromium)('the installable app', () => {
     await ctx.setOffline(true);
     const fresh = await ctx.newPage();
     await fresh.goto(`/apps/${id}`);
-    await fresh.getByRole('heading', { name }).waitFor();
+    await fresh.getByRole('heading', { name, level: 1 }).waitFor();
     await fresh.reload();
-    await fresh.getByRole('heading', { name }).waitFor();
+    await fresh.getByRole('heading', { name, level: 1 }).waitFor();
     // The server really is out of reach: this came from the device.
     await expect(fresh.evaluate(() => fetch('/api/auth/session'))).rejects.toThrow();
     await ctx.close();
@@ -119,7 +119,7 @@ describe.skipIf(!hasChromium)('the installable app', () => {
     ctx = await browser.open({ offline: true });
     const cold = ctx.pages()[0] ?? (await ctx.newPage());
     await cold.goto(`/apps/${id}`);
-    await cold.getByRole('heading', { name }).waitFor();
+    await cold.getByRole('heading', { name, level: 1 }).waitFor();
     await cold.goto('/');
     await cold.getByRole('link', { name }).waitFor();
     await ctx.close();
@@ -163,6 +163,9 @@ describe.skipIf(!hasChromium)('the installable app', () => {
     await page.goto('/docs');
     expect(await page.locator('h1').textContent()).toMatch(/KS Pay/);
     expect(await page.locator('meta[name="theme-color"]').count()).toBe(0);
+    // So does a file that is not precached (the manifest's screenshots).
+    const shot = await page.goto('/previews/dashboard-wide.png');
+    expect(shot?.headers()['content-type']).toBe('image/png');
     await page.goto('/apps/new');
 
     const cached = await page.evaluate(async () => {

@@ -9,17 +9,30 @@ import { generateSW, getManifest } from 'workbox-build';
 const buildDir = fileURLToPath(new URL('../build', import.meta.url));
 const swFile = path.join(buildDir, 'service-worker.js');
 
-/** Everything the app needs to start with no connection; previews/ (the manifest's screenshots) only serve the installer. */
+/**
+ * Everything the app needs to start with no connection; previews/ (the manifest's screenshots)
+ * only serves the installer.
+ */
 const globPatterns = ['**/*.{html,js,css,woff2,svg,png,webmanifest}'];
 const globIgnores = ['service-worker.js', 'workbox-*.js', 'previews/**'];
 
 /**
- * Paths served by the server itself, never the SPA shell: the API (its data lives in IndexedDB,
- * and responses may carry secrets that must never reach Cache Storage), the payments API, and the
- * OpenAPI document and its reference page. The worker has no route for them at all, so their
- * requests and responses pass by it untouched.
+ * Navigations the SPA shell must not answer. The server's own paths: the API (its data lives in
+ * IndexedDB, and responses may carry secrets that must never reach Cache Storage), the payments
+ * API, the OpenAPI document and its reference page; the worker has no route for them at all, so
+ * their requests and responses pass by it untouched. And files (a screenshot opened in a tab, a
+ * chunk that no longer exists), which must arrive as themselves or as the server's 404.
+ * Workbox tests these against path + query, so each stops at "/" or "?".
  */
-const serverOnly = [/^\/api(\/|$)/, /^\/v1(\/|$)/, /^\/openapi\.json$/, /^\/docs(\/|$)/];
+const under = (prefix) => new RegExp(`^${prefix}(?:[/?]|$)`);
+const notAppRoutes = [
+  under('/api'),
+  under('/v1'),
+  under('/docs'),
+  under('/openapi\\.json'),
+  under('/_app'),
+  /^[^?]*\.[a-z0-9]+(?:\?|$)/i
+];
 
 const { count, size, warnings } = await generateSW({
   globDirectory: buildDir,
@@ -39,7 +52,7 @@ const { count, size, warnings } = await generateSW({
   // Hashed file names change whenever their content does, so no revision query is needed.
   dontCacheBustURLsMatching: /^_app\/immutable\//,
   navigateFallback: '/index.html',
-  navigateFallbackDenylist: serverOnly
+  navigateFallbackDenylist: notAppRoutes
 });
 
 for (const warning of warnings) process.stderr.write(`service worker: ${warning}\n`);
