@@ -1,0 +1,22 @@
+import type { AppFieldErrors } from '@kspay/shared/apps';
+import { tick } from 'svelte';
+import { LocalWriteError } from '../sync/errors';
+import { FIELD_ORDER, type AppForm } from './app-form.svelte';
+
+/**
+ * A submit the local database refused (the input failed a rule, the app vanished, storage is
+ * full): field errors go next to their fields, the rest is the form's alert message.
+ */
+export function submitError(form: AppForm, err: unknown): string | null {
+  if (err instanceof LocalWriteError) {
+    const fields = err.fields as AppFieldErrors;
+    const first = FIELD_ORDER.find((f) => fields[f]);
+    if (first) {
+      form.errors = { ...form.errors, ...fields };
+      void tick().then(() => document.getElementById(first)?.focus());
+      return null;
+    }
+    return err.message;
+  }
+  return 'Your app could not be saved on this device. Your input is kept as a draft; please try again.';
+}
