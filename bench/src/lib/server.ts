@@ -1,0 +1,138 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+export const BENCH_DIR = path.resolve(import.meta.dirname, '../..');
+export const ROOT = path.resolve(BENCH_DIR, '..');
+
+export interface Merchant {
+  userId: string;
+  /** `name=value` of a live session cookie. */
+  cookie: string;
+}
+
+export interface Fixtures {
+  payments: Merchant;
+  pull: Merchant;
+  push: Merchant;
+  /** Emails of seeded users, all with the runner's password (production hashing cost). */
+  signIn: string[];
+  database: 'sqlite' | 'postgres';
+}
+
+export interface BenchServer {
+  origin: string;
+  pid: number;
+  fixtures: Fixtures;
+  logs: string[];
+  /** Peak and current resident set size of the server process, in bytes (Linux /proc). */
+  memory(): { peak: number; current: number };
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function statusKb(pid: number, field: string): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+  return Number(m?.[1] ?? 0) * 1024;
+}
+
+/**
+ * Starts `src/server/main.ts` as its own Node process (node --import tsx, so the pid is the
+ * server's and its RSS is the server's alone), on loopback, and waits for its fixtures.
+ */
+export async function startBenchServer(env: Record<string, string>): Promise<BenchServer> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const logs: string[] = [];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    cwd: BENCH_DIR,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      PUBLIC_ORIGIN: origin,
+      DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'kspay-bench-')),
+      DATABASE_URL: '',
+      WEB_ROOT: '',
+      // Production's level: one JSON line per request is part of the measured cost.
+      LOG_LEVEL: 'info',
+      ...env
+    },
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  child.stderr.on('data', (d: Buffer) => logs.push(d.toString()));
+  const fixtures = await new Promise<Fixtures>((resolve, reject) => {
+    let buffer = '';
+    let ready = false;
+    child.stdout.on('data', (d: Buffer) => {
+      // Request logs after the ready line are read and dropped (the pipe must not fill up).
+      if (ready) return;
+      buffer += d.toString();
+      const line = buffer.split('\n').find((l) => l.startsWith('BENCH_READY '));
+      if (!line) return;
+      ready = true;
+      resolve(JSON.parse(line.slice('BENCH_READY '.length)) as Fixtures);
+    });
+    child.on('exit', (code) =>
+      reject(new Error(`bench server exited (${code}):\n${logs.join('')}${buffer}`))
+    );
+  });
+  const pid = child.pid ?? 0;
+  return {
+    origin,
+    pid,
+    fixtures,
+    logs,
+    memory: () => ({ peak: statusKb(pid, 'VmHWM'), current: statusKb(pid, 'VmRSS') }),
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    }
+  };
+}
+
+export const PG_ADMIN_URL =
+  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function admin(sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+/** A throw-away PostgreSQL database, or null (with the reason) when none is reachable. */
+export async function throwAwayPostgres(): Promise<
+  { url: string; drop(): Promise<void> } | { error: string }
+> {
+  const name = `kspay_bench_${process.pid}_${Date.now().toString(36)}`;
+  try {
+    await admin(`create database ${name}`);
+  } catch (err) {
+    return { error: `PostgreSQL not reachable at ${PG_ADMIN_URL}: ${String(err)}` };
+  }
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => admin(`drop database if exists ${name} with (force)`)
+  };
+}

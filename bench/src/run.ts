@@ -1,0 +1,114 @@
+/**
+ * `pnpm bench`: every benchmark of DESIGN.md §8 / issue 7 in one run, each figure measured
+ * side by side with its baseline and printed as a ratio; budgets print PASS/FAIL, and one
+ * FAIL (or a benchmark that could not run) exits non-zero. Loopback only. Not part of
+ * `pnpm test`. BENCH_SECONDS sets the length of each load run (default 5); BENCH_ONLY=1,3
+ * runs only the benchmarks whose numbers are listed (a partial run for investigating).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { DEFAULT_PASSWORD_HASHING } from '../../server/src/config';
+import { hashPassword } from '../../server/src/lib/password';
+import { paymentsBenches } from './benches/payments';
+import { signInBench } from './benches/signin';
+import { buildSyncPage, pullBench, pushBench, seedPull } from './benches/sync';
+import { lighthouseBench } from './benches/lighthouse';
+import { firstVisitJs, precacheSize, WEB_BUILD } from './benches/web';
+import { fmt, Report } from './lib/report';
+import { ROOT, startBenchServer, throwAwayPostgres, type BenchServer } from './lib/server';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const PASSWORD = 'bench-password-not-common-42';
+const report = new Report();
+const started = Date.now();
+
+const only = process.env.BENCH_ONLY?.split(',').map((n) => n.trim());
+
+/** Runs one benchmark, turning a throw into a FAIL row; `name` starts with its numbers. */
+async function step(name: string, fn: () => Promise<void>): Promise<void> {
+  const numbers = name.split(':')[0]?.split(/[ ,]+/) ?? [];
+  if (only && !numbers.some((n) => only.includes(n))) return;
+  console.log(`\n▶ ${name}`);
+  try {
+    await fn();
+  } catch (err) {
+    report.failed(name, err);
+  }
+}
+
+if (!fs.existsSync(`${WEB_BUILD}/index.html`)) {
+  console.log('web/build is missing: building the web app first');
+  spawnSync('pnpm', ['--filter', '@kspay/web', 'build'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+const pageDir = await buildSyncPage();
+const passwordHash = await hashPassword(PASSWORD, DEFAULT_PASSWORD_HASHING);
+const common = { BENCH_PAGE_DIR: pageDir, TRUST_PROXY: '1' };
+const sqlite = await startBenchServer({
+  ...common,
+  WEB_ROOT: fs.existsSync(`${WEB_BUILD}/index.html`) ? WEB_BUILD : '',
+  BENCH_USERS: '20',
+  BENCH_PASSWORD_HASH: passwordHash,
+  // Twenty sign-ins from one address in seconds would trip the per-address limit.
+  RATE_LIMIT_SIGNIN_IP: '1000'
+});
+let browser: Browser | null = null;
+let postgres: BenchServer | null = null;
+try {
+  await step('1, 2, 5: payments API and token exchange (SQLite)', () =>
+    paymentsBenches(sqlite, report, SECONDS)
+  );
+  await step('3: sign-in under load', () => signInBench(sqlite, PASSWORD, report));
+
+  const needsBrowser = !only || only.some((n) => n === '4' || n === '6');
+  browser = !needsBrowser
+    ? null
+    : fs.existsSync(CHROMIUM)
+      ? await chromium.launch({
+          executablePath: CHROMIUM,
+          headless: true,
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--no-first-run',
+            '--disable-background-networking'
+          ]
+        })
+      : null;
+  const b = browser;
+  if (!b) {
+    if (needsBrowser) report.failed('4, 6: Chromium', new Error(`${CHROMIUM} not found`));
+  } else {
+    await step('4: sync pull (SQLite)', async () => {
+      await seedPull(sqlite);
+      await pullBench(b, sqlite, report);
+    });
+    await step('4: sync push (SQLite)', () => pushBench(b, sqlite, report));
+    await step('4: sync push (PostgreSQL)', async () => {
+      const db = await throwAwayPostgres();
+      if ('error' in db) throw new Error(db.error);
+      try {
+        postgres = await startBenchServer({ ...common, DATABASE_URL: db.url });
+        await pushBench(b, postgres, report);
+      } finally {
+        await postgres?.stop();
+        await db.drop();
+      }
+    });
+    await step('6: web budgets', async () => {
+      await firstVisitJs(b, sqlite, report);
+      precacheSize(report);
+    });
+    await step('6: Lighthouse', () => lighthouseBench(CHROMIUM, sqlite, report));
+  }
+} finally {
+  await browser?.close();
+  await sqlite.stop();
+}
+
+report.print();
+const total = (Date.now() - started) / 1000;
+console.log(`\npnpm bench took ${fmt.int(total)} s; ${report.ok ? 'all budgets PASS' : 'FAIL'}`);
+process.exit(report.ok ? 0 : 1);

@@ -1,0 +1,82 @@
+/**
+ * The benchmark's server process: the PRODUCTION app (`createApp(services)`, the real config
+ * and database code), plus a few routes under `/bench/` that exist only here, never in the
+ * product: the bare route the payments API is compared with, and the sync page's files.
+ *
+ * Environment: PORT, DATABASE_URL (empty: SQLite in DATA_DIR), WEB_ROOT, BENCH_PAGE_DIR, and
+ * BENCH_USERS sign-in users to seed with the hash BENCH_PASSWORD_HASH (made by the runner, so
+ * this process never runs scrypt before benchmark 1 and its peak RSS is benchmark 1's).
+ * Prints one line `BENCH_READY {json}` once listening.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createApp } from '../../../server/src/app';
+import { loadConfig } from '../../../server/src/config';
+import { createServices } from '../../../server/src/services';
+import { sessionCookieName } from '../../../server/src/middleware/session';
+import { sessionStore } from '../../../server/src/store/sessions';
+import { userStore } from '../../../server/src/store/users';
+
+const config = loadConfig();
+const services = await createServices(config);
+const api = createApp(services);
+
+const users = userStore(services.db.db, services.clock);
+const sessions = sessionStore(services.db.db, services.clock);
+const run = Date.now().toString(36);
+
+/** One merchant with a live session per purpose: payments, sync pull, sync push. */
+async function merchant(label: string) {
+  const user = await users.create({
+    email: `${label}-${run}@bench.example`,
+    name: label,
+    passwordHash: 'not-used'
+  });
+  const { token } = await sessions.create(user.id, { ip: null, userAgent: null });
+  return { userId: user.id, cookie: `${sessionCookieName(config.publicOrigin)}=${token}` };
+}
+
+const count = Number(process.env.BENCH_USERS ?? 0);
+const hash = process.env.BENCH_PASSWORD_HASH ?? '';
+const signIn: string[] = [];
+for (let i = 0; i < count; i++) {
+  const email = `signin-${i}-${run}@bench.example`;
+  await users.create({ email, name: 'Sign-in', passwordHash: hash });
+  signIn.push(email);
+}
+
+let bare: unknown = null;
+const pageDir = process.env.BENCH_PAGE_DIR;
+const bench = new Hono()
+  .put('/bench/bare', async (c) => {
+    bare = await c.req.json();
+    return c.body(null, 204);
+  })
+  // The same JSON as the measured API answer, serialised per request as the API does.
+  .get('/bench/bare', (c) => c.json(bare))
+  .get('/bench/page/:file{[a-z-]+\\.(html|js)}', (c) => {
+    if (!pageDir) return c.notFound();
+    const file = c.req.param('file');
+    const type = file.endsWith('.js') ? 'text/javascript' : 'text/html';
+    return c.body(fs.readFileSync(path.join(pageDir, file)), 200, { 'content-type': type });
+  });
+
+const fetch = (req: Request, env: unknown) =>
+  new URL(req.url).pathname.startsWith('/bench/') ? bench.fetch(req, env) : api.fetch(req, env);
+
+const fixtures = {
+  payments: await merchant('payments'),
+  pull: await merchant('pull'),
+  push: await merchant('push'),
+  signIn,
+  database: services.db.dialect
+};
+
+serve({ fetch, port: config.port, hostname: '127.0.0.1' }, () => {
+  process.stdout.write(`BENCH_READY ${JSON.stringify(fixtures)}\n`);
+});
+process.on('SIGTERM', () => {
+  void services.db.close().finally(() => process.exit(0));
+});
