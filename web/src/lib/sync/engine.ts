@@ -18,7 +18,9 @@
  *    conflict); it is never retried. Transient failures (no answer, 5xx) retry with jittered
  *    exponential backoff; 401 pauses until resume(); an outdated schema stops until update.
  * 6. One tab per user syncs (navigator.locks leader); others forward their triggers over a
- *    BroadcastChannel and see the results through Dexie liveQuery.
+ *    BroadcastChannel and see the results through Dexie liveQuery. Triggers: a local write,
+ *    `online`, the page becoming visible, a poll while visible, the backoff timer. No workbox
+ *    background sync: it would keep requests (and their credentials) on disk.
  *
  * The property test (sync.property.test.ts) runs two or three clients of one merchant against
  * the REAL server in-process, over random interleavings of local writes, push, pull, dropped
@@ -56,6 +58,8 @@ export interface SyncEngineOptions {
   broadcast?: boolean;
   /** Listen to `online` / `visibilitychange` (default: where a window exists). */
   windowEvents?: boolean;
+  /** While the page is visible, pull this often to see other devices' changes; 0: never. */
+  pollMs?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   random?: () => number;
@@ -102,6 +106,7 @@ export class SyncEngine {
 
   /** Starts syncing for this tab: competes for leadership, listens to every trigger. */
   async start(): Promise<void> {
+    if (this.#leadership) return;
     const meta = await readMeta(this.db);
     if (meta.updateRequired !== null && meta.updateRequired !== SYNC_SCHEMA_VERSION) {
       await this.db.meta.update(META_KEY, { updateRequired: null });
@@ -129,6 +134,13 @@ export class SyncEngine {
         win.removeEventListener?.('online', online);
         win.document?.removeEventListener('visibilitychange', visible);
       });
+    }
+    const pollMs = this.#opts.pollMs ?? 30_000;
+    if (pollMs > 0) {
+      const poll = setInterval(() => {
+        if (win.document?.visibilityState !== 'hidden') this.requestSync();
+      }, pollMs);
+      this.#cleanup.push(() => clearInterval(poll));
     }
     this.#leadership = new Leadership(`kspay-sync-${this.db.userId}`, {
       locks: this.#opts.locks === undefined ? globalThis.navigator?.locks : this.#opts.locks,

@@ -1,7 +1,13 @@
-import { MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BODY_BYTES } from '@kspay/shared';
+import {
+  MAX_MUTATIONS_PER_PUSH,
+  MAX_PUSH_BODY_BYTES,
+  MAX_ROWS_PER_PULL,
+  SYNC_SCHEMA_VERSION
+} from '@kspay/shared';
 import { LOGO_MAX_BYTES } from '@kspay/shared/apps';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openUserDb, readMeta, type KspayDb } from '../db/database';
+import { newAppId } from '../db/ids';
 import { createApp, setAppStatus, updateApp } from './mutations';
 import { pullChanges, pushOutbox, syncOnce } from './protocol';
 import { appInput, pngBlob } from './testing/fixtures';
@@ -103,6 +109,44 @@ describe('sync against the real server', () => {
     expect(await a.outbox.count()).toBe(0);
     expect(await a.apps.filter((x) => x.server !== null && !x.pending).count()).toBe(84);
   });
+
+  it('pulls page by page until the server has nothing more', async () => {
+    // Another device registered more apps than one page holds.
+    const total = MAX_ROWS_PER_PULL + 20;
+    for (let from = 0; from < total; from += MAX_MUTATIONS_PER_PUSH) {
+      const mutations = Array.from(
+        { length: Math.min(MAX_MUTATIONS_PER_PUSH, total - from) },
+        (_, k) => ({
+          id: from + k + 1,
+          name: 'app.create',
+          args: { id: newAppId(), fields: appInput({ name: `App number ${from + k}` }), logo: null }
+        })
+      );
+      const body = {
+        clientId: 'cl_otherdeviceotherdev',
+        schemaVersion: SYNC_SCHEMA_VERSION,
+        mutations
+      };
+      const res = await server.fetch('/api/sync/push', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body)
+      });
+      expect(res.status).toBe(200);
+    }
+    const b = await browser();
+    const pulls: number[] = [];
+    await pullChanges(b, async (input, init) => {
+      const res = await server.fetch(input, init);
+      pulls.push(((await res.clone().json()) as { apps: unknown[] }).apps.length);
+      return res;
+    });
+    expect(pulls).toEqual([MAX_ROWS_PER_PULL, 20]);
+    expect(await b.apps.count()).toBe(total);
+    expect((await readMeta(b)).cursor).toBe(
+      Math.max(...(await b.apps.toArray()).map((x) => x.version))
+    );
+  }, 60_000);
 
   it('loses nothing when the push answer is lost: the re-send is acknowledged, not re-applied', async () => {
     const a = await browser();

@@ -128,7 +128,8 @@ async function pendingVisible(cl: Client) {
   const latest = new Map<string, { fields?: Record<string, unknown>; status?: string }>();
   for (const e of await cl.db.outbox.orderBy('id').toArray()) {
     const args = e.args as { fields?: Record<string, unknown>; status?: string };
-    const seen = latest.get(e.recordId) ?? {};
+    // A (re)create starts the app over as active, after whatever was queued before it.
+    const seen = e.name === 'app.create' ? { status: 'active' } : (latest.get(e.recordId) ?? {});
     latest.set(e.recordId, {
       ...seen,
       ...(args.fields ? { fields: args.fields } : {}),
