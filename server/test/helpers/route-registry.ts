@@ -1,0 +1,453 @@
+import { SYNC_SCHEMA_VERSION, type ErrorCode } from '@kspay/shared';
+import type { Database } from '../../src/db/schema';
+import { create, fields, newAppId } from './apps';
+import { call, createTestApp, INR, INR_UPI } from './payments';
+import { SHOP_ORIGIN, type World } from './route-world';
+
+/**
+ * Every route the server has, with how it is reached and what it may change. The security and
+ * hostile-input suites run over this list, and `security.routes.test.ts` fails when the app
+ * has a route that is missing here: a new route cannot ship without its security cases.
+ *
+ * How a route authenticates:
+ * - `open`: nothing (health, sign-up, docs, the SPA);
+ * - `session`: the `/api` session cookie;
+ * - `bearer`: a `/v1` access token; `catalog`: a bearer token, or the public key from an
+ *   allowed origin; `refresh`: a `/v1` refresh token; `key-pair`: both keys in the body;
+ * - `preflight`: CORS preflights (carry no credentials by definition);
+ * - `fallback`: the catch-alls that answer "no such endpoint".
+ */
+export type Access =
+  'open' | 'session' | 'bearer' | 'catalog' | 'refresh' | 'key-pair' | 'preflight' | 'fallback';
+
+export type Table = keyof Database;
+
+export interface Req {
+  /** Path with query string. */
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Another merchant's credentials aimed at the owner's record, and what they must see. */
+export interface ForeignCase {
+  req: Req;
+  status: number;
+  /** `/api` error code, or KS Pay's numeric code under `/v1`. */
+  code?: ErrorCode | number;
+}
+
+export interface RegisteredRoute {
+  method: 'GET' | 'POST' | 'DELETE' | 'OPTIONS' | 'ALL';
+  /** Exactly as `inspectRoutes(app)` lists it. */
+  pattern: string;
+  access: Access;
+  /** A request of the owner's that the route accepts; `send()` adds the credentials. */
+  valid(w: World): Req | Promise<Req>;
+  /** The route reads a JSON body (malformed JSON answers 400; hostile bodies reach it). */
+  json?: boolean;
+  /** The status `valid` answers when it is not 2xx (the catch-alls answer 404). */
+  validStatus?: number;
+  foreign?(w: World): ForeignCase[];
+  /** Tables an accepted request may change. */
+  writes?: readonly Table[];
+  /** Tables a REFUSED request may change: attempt counters (`rate_limits`). */
+  counts?: readonly Table[];
+}
+
+const SYNC = ['apps', 'app_logos', 'merchant_versions', 'sync_clients', 'sync_rejections'] as const;
+const KEYS = ['api_keys', 'access_tokens', 'audit_log'] as const;
+const PAY = ['transactions', 'transaction_daily', 'access_tokens'] as const;
+const ACCOUNTS = ['users', 'sessions', 'password_resets', 'rate_limits'] as const;
+
+const app = (w: World) => `/api/apps/${w.owner.appId}`;
+const notFound = (path: string, body?: unknown): ForeignCase => ({
+  req: { path, body },
+  status: 404,
+  code: 'not_found'
+});
+
+/** A fresh app of the owner's without keys (generating a pair needs one). */
+async function keylessApp(w: World) {
+  return createTestApp(w.t, w.owner.merchant);
+}
+
+export const ROUTES: RegisteredRoute[] = [
+  { method: 'GET', pattern: '/api/health', access: 'open', valid: () => ({ path: '/api/health' }) },
+  {
+    method: 'POST',
+    pattern: '/api/auth/sign-up',
+    json: true,
+    access: 'open',
+    valid: () => ({
+      path: '/api/auth/sign-up',
+      body: {
+        name: 'New Merchant',
+        email: `new-${Date.now()}@example.com`,
+        password: 'a long new passphrase'
+      }
+    }),
+    writes: ACCOUNTS,
+    counts: ['rate_limits']
+  },
+  {
+    method: 'POST',
+    pattern: '/api/auth/sign-in',
+    json: true,
+    access: 'open',
+    valid: (w) => ({
+      path: '/api/auth/sign-in',
+      body: { email: w.owner.merchant.email, password: w.owner.merchant.password }
+    }),
+    writes: ACCOUNTS,
+    counts: ['rate_limits']
+  },
+  {
+    method: 'POST',
+    pattern: '/api/auth/sign-out',
+    access: 'open',
+    valid: () => ({ path: '/api/auth/sign-out' }),
+    writes: ['sessions']
+  },
+  {
+    method: 'GET',
+    pattern: '/api/auth/session',
+    access: 'session',
+    valid: () => ({ path: '/api/auth/session' })
+  },
+  {
+    method: 'POST',
+    pattern: '/api/auth/reauthenticate',
+    json: true,
+    access: 'session',
+    valid: (w) => ({
+      path: '/api/auth/reauthenticate',
+      body: { password: w.owner.merchant.password }
+    }),
+    writes: ACCOUNTS,
+    counts: ['rate_limits']
+  },
+  {
+    method: 'POST',
+    pattern: '/api/auth/forgot-password',
+    json: true,
+    access: 'open',
+    valid: (w) => ({ path: '/api/auth/forgot-password', body: { email: w.owner.merchant.email } }),
+    writes: ['password_resets', 'rate_limits'],
+    counts: ['rate_limits']
+  },
+  {
+    method: 'POST',
+    pattern: '/api/auth/reset-password',
+    json: true,
+    access: 'open',
+    async valid(w) {
+      const email = w.owner.merchant.email;
+      await call(w.t, 'POST', '/api/auth/forgot-password', { body: { email } });
+      const mail = w.t.mailer.sent.filter((m) => m.to === email).at(-1);
+      const token = /#token=([A-Za-z0-9_-]+)/.exec(mail?.text ?? '')?.[1] ?? 'missing';
+      return {
+        path: '/api/auth/reset-password',
+        body: { token, password: 'a brand new passphrase' }
+      };
+    },
+    writes: ACCOUNTS
+  },
+  {
+    method: 'POST',
+    pattern: '/api/sync/push',
+    json: true,
+    access: 'session',
+    valid: (w) => ({
+      path: '/api/sync/push',
+      body: {
+        clientId: w.owner.clientId,
+        schemaVersion: SYNC_SCHEMA_VERSION,
+        mutations: [create(2, newAppId(), fields())]
+      }
+    }),
+    foreign: (w) => [
+      notFound('/api/sync/push', {
+        clientId: w.owner.clientId,
+        schemaVersion: SYNC_SCHEMA_VERSION,
+        mutations: [create(2)]
+      })
+    ],
+    writes: SYNC
+  },
+  {
+    method: 'POST',
+    pattern: '/api/sync/pull',
+    json: true,
+    access: 'session',
+    valid: (w) => ({
+      path: '/api/sync/pull',
+      body: {
+        clientId: w.owner.clientId,
+        schemaVersion: SYNC_SCHEMA_VERSION,
+        cursor: 0,
+        rejectionsAfter: 0
+      }
+    }),
+    foreign: (w) => [
+      notFound('/api/sync/pull', {
+        clientId: w.owner.clientId,
+        schemaVersion: SYNC_SCHEMA_VERSION,
+        cursor: 0,
+        rejectionsAfter: 0
+      })
+    ]
+  },
+  {
+    method: 'GET',
+    pattern: '/api/apps/:id/logo',
+    access: 'session',
+    valid: (w) => ({ path: `${app(w)}/logo` }),
+    foreign: (w) => [notFound(`${app(w)}/logo`)]
+  },
+  {
+    method: 'GET',
+    pattern: '/api/apps/:appId/keys',
+    access: 'session',
+    valid: (w) => ({ path: `${app(w)}/keys` }),
+    foreign: (w) => [notFound(`${app(w)}/keys`)]
+  },
+  {
+    method: 'POST',
+    pattern: '/api/apps/:appId/keys',
+    access: 'session',
+    valid: async (w) => ({ path: `/api/apps/${await keylessApp(w)}/keys` }),
+    foreign: (w) => [notFound(`${app(w)}/keys`)],
+    writes: KEYS
+  },
+  ...(['regenerate', 'disable', 'enable'] as const).map((action): RegisteredRoute => ({
+    method: 'POST',
+    pattern: `/api/apps/:appId/keys/:keyId{ak_[A-Za-z0-9]{9}}/${action}`,
+    json: action === 'regenerate',
+    access: 'session',
+    async valid(w) {
+      const path = `${app(w)}/keys/${w.owner.pair.keyId}`;
+      if (action === 'enable') {
+        await call(w.t, 'POST', `${path}/disable`, { cookie: w.owner.merchant.cookie });
+      }
+      return {
+        path: `${path}/${action}`,
+        body: action === 'regenerate' ? { grace: 'now' } : undefined
+      };
+    },
+    foreign: (w) => {
+      const body = action === 'regenerate' ? { grace: 'now' } : undefined;
+      const key = `keys/${w.owner.pair.keyId}/${action}`;
+      // The owner's app and key, and the other merchant's own app with the owner's key.
+      return [
+        notFound(`${app(w)}/${key}`, body),
+        notFound(`/api/apps/${w.other.appId}/${key}`, body)
+      ];
+    },
+    writes: KEYS
+  })),
+  {
+    method: 'GET',
+    pattern: '/api/apps/:appId/audit',
+    access: 'session',
+    valid: (w) => ({ path: `${app(w)}/audit?limit=10` }),
+    foreign: (w) => [notFound(`${app(w)}/audit`)]
+  },
+  {
+    method: 'GET',
+    pattern: '/api/apps/:appId/domains',
+    access: 'session',
+    valid: (w) => ({ path: `${app(w)}/domains` }),
+    foreign: (w) => [notFound(`${app(w)}/domains`)]
+  },
+  {
+    method: 'POST',
+    pattern: '/api/apps/:appId/domains',
+    json: true,
+    access: 'session',
+    valid: (w) => ({ path: `${app(w)}/domains`, body: { origin: 'https://pay.shop.example.com' } }),
+    foreign: (w) => [notFound(`${app(w)}/domains`, { origin: 'https://evil.example.com' })],
+    writes: ['app_domains', 'audit_log']
+  },
+  {
+    method: 'DELETE',
+    pattern: '/api/apps/:appId/domains/:domainId{dm_[A-Za-z0-9]{9}}',
+    access: 'session',
+    valid: (w) => ({ path: `${app(w)}/domains/${w.domainId}` }),
+    foreign: (w) => [
+      notFound(`${app(w)}/domains/${w.domainId}`),
+      notFound(`/api/apps/${w.other.appId}/domains/${w.domainId}`)
+    ],
+    writes: ['app_domains', 'audit_log']
+  },
+  {
+    method: 'GET',
+    pattern: '/api/apps/:appId/overview',
+    access: 'session',
+    valid: (w) => ({ path: `${app(w)}/overview?days=30` }),
+    foreign: (w) => [notFound(`${app(w)}/overview?days=30`)]
+  },
+  {
+    method: 'GET',
+    pattern: '/api/apps/:appId/transactions',
+    access: 'session',
+    valid: (w) => ({ path: `${app(w)}/transactions?limit=10` }),
+    foreign: (w) => [notFound(`${app(w)}/transactions`)]
+  },
+  {
+    method: 'GET',
+    pattern: '/api/apps/:appId/transactions.csv',
+    access: 'session',
+    valid: (w) => ({ path: `${app(w)}/transactions.csv` }),
+    foreign: (w) => [notFound(`${app(w)}/transactions.csv`)]
+  },
+  {
+    method: 'ALL',
+    pattern: '/api/*',
+    access: 'fallback',
+    valid: () => ({ path: '/api/no-such-endpoint' }),
+    validStatus: 404
+  },
+
+  // The payments API.
+  {
+    method: 'OPTIONS',
+    pattern: '/v1/*',
+    access: 'preflight',
+    valid: () => ({
+      path: '/v1/currencies',
+      headers: { origin: SHOP_ORIGIN, 'access-control-request-method': 'GET' }
+    })
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/auth/generate-token/:appId',
+    json: true,
+    access: 'key-pair',
+    valid: (w) => ({
+      path: `/v1/auth/generate-token/${w.owner.appId}`,
+      body: { accessKey: w.owner.pair.publicKey, secretKey: w.owner.pair.secretKey }
+    }),
+    foreign: (w) => [
+      {
+        req: {
+          path: `/v1/auth/generate-token/${w.owner.appId}`,
+          body: { accessKey: w.other.pair.publicKey, secretKey: w.other.pair.secretKey }
+        },
+        status: 400,
+        code: 11001
+      }
+    ],
+    writes: ['access_tokens', 'rate_limits'],
+    counts: ['rate_limits']
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/auth/refresh-token',
+    access: 'refresh',
+    valid: () => ({ path: '/v1/auth/refresh-token' }),
+    writes: ['access_tokens']
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/transaction/initiate',
+    json: true,
+    access: 'bearer',
+    valid: () => ({
+      path: '/v1/transaction/initiate',
+      body: {
+        currencyId: INR,
+        paymentMethodId: INR_UPI,
+        amount: 12.5,
+        referenceNumber: `ref-${Date.now()}`
+      }
+    }),
+    foreign: (w) => [
+      {
+        req: {
+          path: '/v1/transaction/initiate',
+          body: {
+            currencyId: INR,
+            paymentMethodId: INR_UPI,
+            amount: 1,
+            referenceNumber: 'ref-x',
+            appId: w.owner.appId
+          }
+        },
+        status: 404,
+        code: 23
+      }
+    ],
+    writes: PAY
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/transaction/process',
+    json: true,
+    access: 'bearer',
+    valid: (w) => ({
+      path: '/v1/transaction/process',
+      body: { pe_txnId: w.txnId },
+      headers: { 'x-signature': w.signature }
+    }),
+    foreign: (w) => [
+      {
+        req: {
+          path: '/v1/transaction/process',
+          body: { pe_txnId: w.txnId },
+          headers: { 'x-signature': w.signature }
+        },
+        status: 404,
+        code: 24
+      }
+    ],
+    writes: PAY
+  },
+  {
+    method: 'GET',
+    pattern: '/v1/transaction/txnId/:id',
+    access: 'bearer',
+    valid: (w) => ({ path: `/v1/transaction/txnId/${w.txnId}` }),
+    foreign: (w) => [{ req: { path: `/v1/transaction/txnId/${w.txnId}` }, status: 404, code: 24 }]
+  },
+  {
+    method: 'GET',
+    pattern: '/v1/transaction',
+    access: 'bearer',
+    valid: () => ({ path: '/v1/transaction?page=1&limit=10' }),
+    // No id to name: the other app's list must simply not contain the owner's transaction.
+    foreign: () => [{ req: { path: '/v1/transaction?page=1&limit=10' }, status: 200 }]
+  },
+  {
+    method: 'GET',
+    pattern: '/v1/currencies',
+    access: 'catalog',
+    valid: () => ({ path: '/v1/currencies' })
+  },
+  {
+    method: 'GET',
+    pattern: '/v1/:currencyId/payment-methods',
+    access: 'catalog',
+    valid: () => ({ path: `/v1/${INR}/payment-methods` })
+  },
+  {
+    method: 'ALL',
+    pattern: '/v1/*',
+    access: 'fallback',
+    valid: () => ({ path: '/v1/no-such-endpoint' }),
+    validStatus: 404
+  },
+  {
+    method: 'GET',
+    pattern: '/openapi.json',
+    access: 'open',
+    valid: () => ({ path: '/openapi.json' })
+  },
+  { method: 'GET', pattern: '/docs', access: 'open', valid: () => ({ path: '/docs' }) },
+  // The built web app (only when WEB_ROOT is set): files, and the shell for app routes.
+  { method: 'GET', pattern: '/*', access: 'open', valid: () => ({ path: '/apps/new' }) }
+];
+
+/** `METHOD pattern`, the key the completeness check compares. */
+export const routeKey = (r: { method: string; pattern?: string; path?: string }) =>
+  `${r.method} ${r.pattern ?? r.path}`;
