@@ -1,5 +1,4 @@
-import { appFieldsSchema, pullResponseSchema, type AppRecord } from '@kspay/shared/apps';
-import { SYNC_SCHEMA_VERSION } from '@kspay/shared';
+import { appFieldsSchema } from '@kspay/shared/apps';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openUserDb, readMeta, type KspayDb } from '../db/database';
@@ -144,28 +143,6 @@ async function pendingVisible(cl: Client) {
   }
 }
 
-async function serverRows(server: RealServer): Promise<AppRecord[]> {
-  const rows = new Map<string, AppRecord>();
-  let cursor = 0;
-  for (;;) {
-    const res = await server.fetch('/api/sync/pull', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        clientId: 'cl_observer0observer0',
-        schemaVersion: SYNC_SCHEMA_VERSION,
-        cursor,
-        rejectionsAfter: 0
-      })
-    });
-    const page = pullResponseSchema.parse(await res.json());
-    for (const r of page.apps) rows.set(r.id, r);
-    cursor = page.cursor;
-    if (!page.hasMore) break;
-  }
-  return [...rows.values()].filter((r) => !r.deleted).sort(byId);
-}
-
 /** Replays what the server applied (not refused), in its order, from the merchants' intents. */
 function model(clients: Client[], log: ServerLog) {
   const apps = new Map<
@@ -197,7 +174,7 @@ async function check(server: RealServer, clients: Client[], log: ServerLog) {
     for (const cl of clients) await syncOnce(cl.db, cl.net.fetch);
   }
   for (const cl of clients) await pullChanges(cl.db, cl.net.fetch);
-  const rows = await serverRows(server);
+  const rows = await server.rows();
 
   // Nothing lost, nothing extra: each client sent exactly its merchant's writes, 1..n, and the
   // server counted every one of them.

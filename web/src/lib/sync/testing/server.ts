@@ -1,4 +1,6 @@
 import { createApp } from '@kspay/server';
+import { SYNC_SCHEMA_VERSION } from '@kspay/shared';
+import { pullResponseSchema, type AppRecord } from '@kspay/shared/apps';
 import { openDb, type Db } from '../../../../../server/src/db';
 import { sessionStore } from '../../../../../server/src/store/sessions';
 import { merchant, type TestMerchant } from '../../../../../server/test/helpers/apps';
@@ -30,8 +32,28 @@ export async function realServer() {
   return {
     merchantId: m.id,
     fetch,
-    /** The app as it is now (tests that need to call it around the transport). */
-    request: (input: string, init: RequestInit) => fetch(input, init),
+    /** Every live app of the merchant as the server has it (a pull from scratch), by id. */
+    async rows(): Promise<AppRecord[]> {
+      const rows = new Map<string, AppRecord>();
+      for (let cursor = 0, more = true; more;) {
+        const body = {
+          clientId: 'cl_observer0observer0',
+          schemaVersion: SYNC_SCHEMA_VERSION,
+          cursor,
+          rejectionsAfter: 0
+        };
+        const res = await fetch('/api/sync/pull', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body)
+        });
+        const page = pullResponseSchema.parse(await res.json());
+        for (const r of page.apps) rows.set(r.id, r);
+        cursor = page.cursor;
+        more = page.hasMore;
+      }
+      return [...rows.values()].filter((r) => !r.deleted).sort((a, b) => (a.id < b.id ? -1 : 1));
+    },
     async restart() {
       const db = await openDb({ sqliteFile: file });
       extraDbs.push(db);
