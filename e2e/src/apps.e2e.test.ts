@@ -217,6 +217,88 @@ describe.skipIf(!hasChromium)('apps in Chromium', () => {
     await ctx.close();
   });
 
+  it('shows a conflict when another browser changed the app meanwhile, and resolves it', async () => {
+    const { ctx, page, m } = await newMerchant('conflict');
+    await page.getByRole('link', { name: 'Add App' }).click();
+    await fillApp(page, { name: 'Contested Shop' });
+    await page.getByRole('button', { name: 'Add App' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'Contested Shop' });
+    await row.getByText('Active').waitFor();
+    await expect.poll(() => row.getByText('Waiting to sync').count()).toBe(0);
+
+    const other = await stack.context();
+    const otherPage = await other.newPage();
+    expect(await signIn(otherPage, m.email, m.password)).toBe(200);
+    await otherPage.getByRole('link', { name: 'Contested Shop' }).click();
+
+    // This browser edits offline while the other one edits online.
+    await ctx.setOffline(true);
+    await row.getByRole('link', { name: 'Contested Shop' }).click();
+    await page.getByRole('link', { name: 'Edit App' }).click();
+    await page.getByLabel('City').fill('Mysuru');
+    await page.getByRole('button', { name: 'Save Changes' }).click();
+    await page.getByText('Waiting to sync.').waitFor();
+    await otherPage.getByRole('link', { name: 'Edit App' }).click();
+    await otherPage.getByLabel('City').fill('Hubballi');
+    await otherPage.getByRole('button', { name: 'Save Changes' }).click();
+    await expect.poll(async () => (await serverApps(otherPage))[0]?.city).toBe('Hubballi');
+
+    await ctx.setOffline(false);
+    const notice = page.getByRole('alert').filter({ hasText: 'Conflict.' });
+    await notice.waitFor({ timeout: 20_000 });
+    await page.getByText('Hubballi').waitFor();
+    await notice.getByRole('button', { name: 'Resolve conflict' }).click();
+    const dialog = page.getByRole('dialog');
+    const cityRow = dialog.getByRole('row').filter({ hasText: 'City' });
+    expect(await cityRow.innerText()).toMatch(/City\s+Mysuru\s+Hubballi/);
+    await dialog.getByRole('button', { name: 'Apply my change again' }).click();
+    await expect
+      .poll(async () => (await serverApps(page))[0]?.city, { timeout: 20_000 })
+      .toBe('Mysuru');
+    await expect.poll(() => notice.count()).toBe(0);
+    await page.getByRole('link', { name: 'Your Apps' }).click();
+    expect(await row.getByText('Conflict').count()).toBe(0);
+    await Promise.all([ctx.close(), other.close()]);
+  });
+
+  it('shows why KS Pay refused an app, and lets the merchant fix and resend it', async () => {
+    const { ctx, page, m } = await newMerchant('refused');
+    const other = await stack.context();
+    const otherPage = await other.newPage();
+    expect(await signIn(otherPage, m.email, m.password)).toBe(200);
+
+    await ctx.setOffline(true);
+    await page.getByRole('link', { name: 'Add App' }).click();
+    await fillApp(page, { name: 'Twin Shop' });
+    await page.getByRole('button', { name: 'Add App' }).click();
+    await page
+      .getByRole('row')
+      .filter({ hasText: 'Twin Shop' })
+      .getByText('Waiting to sync')
+      .waitFor();
+    // Meanwhile the same name is registered from another browser.
+    await otherPage.getByRole('link', { name: 'Add App' }).click();
+    await fillApp(otherPage, { name: 'Twin Shop' });
+    await otherPage.getByRole('button', { name: 'Add App' }).click();
+    await expect.poll(async () => (await serverApps(otherPage)).length).toBe(1);
+
+    await ctx.setOffline(false);
+    const refused = page.getByRole('row').filter({ hasText: 'Not saved' });
+    await refused.waitFor({ timeout: 20_000 });
+    await refused.getByText('You already have an app with this name').waitFor();
+    await refused.getByRole('link', { name: 'Fix and resend' }).click();
+    await page.getByRole('heading', { name: 'Edit App' }).waitFor();
+    await page.getByText('You already have an app with this name').waitFor();
+    await page.getByLabel('App Name').fill('Twin Shop Two');
+    await page.getByRole('button', { name: 'Save Changes' }).click();
+    await expect
+      .poll(async () => (await serverApps(page)).map((a) => a.name).sort(), { timeout: 20_000 })
+      .toEqual(['Twin Shop', 'Twin Shop Two']);
+    await page.getByRole('link', { name: 'Your Apps' }).click();
+    await expect.poll(() => page.getByText('Not saved').count()).toBe(0);
+    await Promise.all([ctx.close(), other.close()]);
+  });
+
   it('keeps two tabs of one browser in step', async () => {
     const { ctx, page } = await newMerchant('tabs');
     const second = await ctx.newPage();
@@ -239,6 +321,12 @@ describe.skipIf(!hasChromium)('apps in Chromium', () => {
       .getByText('Disabled')
       .waitFor();
     await expect.poll(async () => (await serverApps(page))[0]?.status).toBe('disabled');
+
+    // Signing out in one tab signs the other out too: its database is gone with the first.
+    await page.getByRole('button', { name: 'Sign Out' }).click();
+    await page.getByRole('button', { name: 'Sign In' }).waitFor();
+    await second.getByRole('button', { name: 'Sign In' }).waitFor();
+    expect(await kspayDatabases(second)).toEqual([]);
     await ctx.close();
   });
 
@@ -430,7 +518,9 @@ describe.skipIf(!hasChromium)('apps in Chromium', () => {
     await link.waitFor();
     expect(await link.innerText()).toBe(name);
     await link.click();
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(name);
+    const heading = page.getByRole('heading', { level: 1, name, exact: true });
+    await heading.waitFor();
+    expect(await heading.innerText()).toBe(name);
     expect(await page.locator('main img[src="x"]').count()).toBe(0);
     expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
     await ctx.close();

@@ -6,7 +6,6 @@ import {
   type AppFieldName,
   type AppFields
 } from '@kspay/shared/apps';
-import { tick } from 'svelte';
 import type { KspayDb } from '../db/database';
 import type { Draft, DraftKind, DraftLogo } from '../db/types';
 import { cancelPendingDraft, discardDraft, saveDraft } from '../drafts/drafts';
@@ -232,15 +231,11 @@ export class AppForm {
     for (const f of fields) this.errors[f] = errors[f];
   }
 
-  /** Checks every field; on failure shows all errors and focuses the first. */
-  async check(): Promise<AppFields | null> {
+  /** Checks every field: the normalised fields, or null with every error shown. */
+  check(): AppFields | null {
     const { value, errors } = this.#validate();
     this.errors = errors;
-    if (value) return value;
-    const first = FIELD_ORDER.find((f) => errors[f]);
-    await tick();
-    if (first) document.getElementById(first)?.focus();
-    return null;
+    return value;
   }
 
   #save(): void {

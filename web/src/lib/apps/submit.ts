@@ -10,13 +10,19 @@ import { FIELD_ORDER, type AppForm } from './app-form.svelte';
 export function submitError(form: AppForm, err: unknown): string | null {
   if (err instanceof LocalWriteError) {
     const fields = err.fields as AppFieldErrors;
-    const first = FIELD_ORDER.find((f) => fields[f]);
-    if (first) {
+    if (FIELD_ORDER.some((f) => fields[f])) {
       form.errors = { ...form.errors, ...fields };
-      void tick().then(() => document.getElementById(first)?.focus());
+      void focusFirstError(form);
       return null;
     }
     return err.message;
   }
   return 'Your app could not be saved on this device. Your input is kept as a draft; please try again.';
+}
+
+/** Moves the focus to the first field with an error (fields use their name as id). */
+export async function focusFirstError(form: AppForm): Promise<void> {
+  const first = FIELD_ORDER.find((f) => form.errors[f]);
+  await tick();
+  if (first) document.getElementById(first)?.focus();
 }
