@@ -1,14 +1,15 @@
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import commonPasswords from 'fxa-common-password-list';
 import type { PasswordHashing } from '../config';
+import { scryptInPool } from './scrypt-pool';
 
 /**
  * Password hashes look like `$scrypt$ln=17,r=8,p=1$<salt>$<key>` (base64, no padding): the
  * parameters travel with the hash, so raising the cost later leaves old hashes verifiable
  * and `needsRehash` upgrades them at the next sign-in.
  *
- * `crypto.scrypt` (the callback form) runs in libuv's threadpool: a hash costs ~0.4 s of one
- * core but never blocks the event loop.
+ * A hash costs ~0.4 s of one core; it runs on a low-priority worker thread (scrypt-pool.ts),
+ * so it never blocks or slows the event loop.
  */
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
@@ -25,11 +26,7 @@ function derive(password: string, salt: Buffer, prm: PasswordHashing, length: nu
     // scrypt needs 128 * N * r bytes; Node refuses more than 32 MiB unless told.
     maxmem: 128 * 2 ** prm.ln * prm.r * prm.p + 32 * 1024 * 1024
   };
-  return new Promise<Buffer>((resolve, reject) => {
-    scrypt(normalize(password), salt, length, opts, (err, key) =>
-      err ? reject(err) : resolve(key)
-    );
-  });
+  return scryptInPool(normalize(password), salt, length, opts);
 }
 
 /**
