@@ -150,9 +150,10 @@ export const appFieldsSchema = z
         const error = postalCodeError(f.postalCode, f.country);
         if (error) ctx.addIssue({ code: 'custom', path: ['postalCode'], message: error });
       }
-      // Run even when another field failed, so the form shows every problem at once.
+      // Run even when another field failed, so the form shows every problem at once — but
+      // only on an object: `fields` missing or of another type must be refused, not read.
     },
-    { when: () => true }
+    { when: ({ value }) => typeof value === 'object' && value !== null }
   );
 /** What the form holds (optional fields may be '' or missing). */
 export type AppFieldsInput = z.input<typeof appFieldsSchema>;
