@@ -181,7 +181,7 @@ describe.skipIf(!hasChromium)('apps in Chromium', () => {
     await otherRow.waitFor();
     expect(await otherRow.innerText()).toContain(onServer[0]!.id);
     await otherRow.getByRole('link', { name: 'Offline Chai' }).click();
-    await otherPage.getByText('No transaction yet').waitFor();
+    await otherPage.getByRole('heading', { level: 1, name: 'Offline Chai' }).waitFor();
     const logo = otherPage.getByRole('img', { name: 'Offline Chai logo' });
     expect(await logo.getAttribute('src')).toMatch(/^\/api\/apps\/ap_\w+\/logo\?v=/);
     await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(64);
@@ -384,6 +384,32 @@ describe.skipIf(!hasChromium)('apps in Chromium', () => {
     await row.waitFor();
     await expect.poll(() => row.getByText('Waiting to sync').count(), { timeout: 20_000 }).toBe(0);
     expect((await serverApps(page)).map((a) => a.name)).toEqual(['Written While Expired']);
+    await ctx.close();
+  });
+
+  it('offers the new version when the server says this one is outdated, keeping local work', async () => {
+    const { ctx, page } = await newMerchant('outdated');
+    // What the server answers a build whose sync schema it no longer accepts.
+    await page.route('**/api/sync/**', (route) =>
+      route.fulfill({
+        status: 409,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          error: { code: 'client_outdated', message: 'A newer version of KS Pay is available' }
+        })
+      })
+    );
+    await page.getByRole('link', { name: 'Add App' }).click();
+    await fillApp(page, { name: 'Kept Locally' });
+    await page.getByRole('button', { name: 'Add App' }).click();
+    const status = page.getByRole('status', { name: 'Sync status' });
+    await expect.poll(() => status.innerText()).toContain('A new version is available');
+    await status.getByRole('button', { name: 'Reload' }).waitFor();
+    await page
+      .getByRole('row')
+      .filter({ hasText: 'Kept Locally' })
+      .getByText('Waiting to sync')
+      .waitFor();
     await ctx.close();
   });
 
