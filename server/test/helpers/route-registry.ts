@@ -1,6 +1,6 @@
 import { SYNC_SCHEMA_VERSION, type ErrorCode } from '@kspay/shared';
 import type { Database } from '../../src/db/schema';
-import { create, fields, newAppId } from './apps';
+import { create, fields, newAppId, newClientId } from './apps';
 import { call, createTestApp, INR, INR_UPI } from './payments';
 import { SHOP_ORIGIN, type World } from './route-world';
 
@@ -158,12 +158,12 @@ export const ROUTES: RegisteredRoute[] = [
     pattern: '/api/sync/push',
     json: true,
     access: 'session',
-    valid: (w) => ({
+    valid: () => ({
       path: '/api/sync/push',
       body: {
-        clientId: w.owner.clientId,
+        clientId: newClientId(),
         schemaVersion: SYNC_SCHEMA_VERSION,
-        mutations: [create(2, newAppId(), fields())]
+        mutations: [create(1, newAppId(), fields())]
       }
     }),
     foreign: (w) => [
@@ -338,7 +338,8 @@ export const ROUTES: RegisteredRoute[] = [
         code: 11001
       }
     ],
-    writes: ['access_tokens', 'rate_limits'],
+    // An exchange stamps the pair's last use.
+    writes: ['access_tokens', 'api_keys', 'rate_limits'],
     counts: ['rate_limits']
   },
   {
@@ -346,7 +347,7 @@ export const ROUTES: RegisteredRoute[] = [
     pattern: '/v1/auth/refresh-token',
     access: 'refresh',
     valid: () => ({ path: '/v1/auth/refresh-token' }),
-    writes: ['access_tokens']
+    writes: ['access_tokens', 'api_keys']
   },
   {
     method: 'POST',
