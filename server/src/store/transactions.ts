@@ -89,6 +89,9 @@ export function transactionStore(db: Kysely<Database>, clock: Clock) {
     },
 
     async get(appId: string, id: string): Promise<TxRow | null> {
+      // No stored id holds a NUL, and PostgreSQL refuses one in a text parameter (an error,
+      // not "no row"): such an id names no transaction.
+      if (id.includes('\u0000')) return null;
       const row = await db
         .selectFrom('transactions')
         .selectAll()
