@@ -18,7 +18,7 @@ export class Reauth {
   readonly #session: () => SessionInfo | null;
   readonly #now: () => number;
 
-  constructor(session: () => SessionInfo | null, now: () => number = Date.now) {
+  constructor(session: () => SessionInfo | null, now: () => number = () => Date.now()) {
     this.#session = session;
     this.#now = now;
   }
