@@ -6,6 +6,7 @@ import {
   type AppFieldName,
   type AppFields
 } from '@kspay/shared/apps';
+import { PHONE_NEEDS_COUNTRY_CODE } from '@kspay/shared/phone';
 import type { KspayDb } from '../db/database';
 import type { Draft, DraftKind, DraftLogo } from '../db/types';
 import { cancelPendingDraft, discardDraft, saveDraft } from '../drafts/drafts';
@@ -218,6 +219,10 @@ export class AppForm {
   #validate(): { value: AppFields | null; errors: AppFieldErrors } {
     const r = validateAppFields(this.input());
     const errors: AppFieldErrors = r.ok ? {} : { ...r.fields };
+    // The form has a code picker: say so, rather than only "start with +".
+    if (errors.phone === PHONE_NEEDS_COUNTRY_CODE) {
+      errors.phone = 'Pick the country code, or type the number with + and the code';
+    }
     if (this.#opts.takenNames().has(appNameKey(this.values.name.trim()))) {
       errors.name ??= 'You already have an app with this name';
     }

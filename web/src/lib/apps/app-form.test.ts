@@ -82,6 +82,12 @@ describe('the app form', () => {
     expect(form.check()).toMatchObject({ country: 'GB', state: null, phone: '+442079460958' });
   });
 
+  it('asks for the country code when a number is typed without one and no code is picked', async () => {
+    const { form } = await newForm({ ...valid, phoneCountry: '', phone: '98765 43210' });
+    expect(form.check()).toBeNull();
+    expect(form.errors.phone).toBe('Pick the country code, or type the number with + and the code');
+  });
+
   it('refuses a name the merchant already uses, whatever its case', async () => {
     const { form } = await newForm({ ...valid, name: 'corner SHOP' }, ['corner shop']);
     expect(form.check()).toBeNull();
