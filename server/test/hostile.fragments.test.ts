@@ -50,7 +50,7 @@ function variants(base: Req, f: string): Req[] {
   if (base.body && typeof base.body === 'object') {
     out.push({ ...base, body: replaceStrings(base.body, f) });
     for (const k of Object.keys(base.body)) {
-      out.push({ ...base, body: { ...(base.body as object), [k]: f } });
+      out.push({ ...base, body: { ...base.body, [k]: f } });
     }
   }
   return out;
