@@ -21,7 +21,7 @@ export function dailyChartOptions(
 ): uPlot.Options {
   const dayOf = (seconds: number) => formatDay(utcDay(new Date(seconds * 1000)));
   const series: uPlot.Series[] = [
-    { value: (_u, v) => (v === null ? '' : dayOf(v)) },
+    { label: 'Day', value: (_u, v) => (v === null ? '' : dayOf(v)) },
     {
       label: 'Transactions',
       scale: 'count',
@@ -78,6 +78,17 @@ export function dailyChartOptions(
     tzDate: (ts) => UPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
     cursor: { drag: { x: false, y: false }, points: { size: 7 } },
     legend: { show: true, live: true },
+    // The legend reads out the hovered day; with no pointer on the chart it shows today.
+    hooks: {
+      ready: [(u) => u.setLegend({ idx: u.data[0].length - 1 })],
+      setCursor: [
+        (u) => {
+          if (u.cursor.idx === null || u.cursor.idx === undefined) {
+            u.setLegend({ idx: u.data[0].length - 1 });
+          }
+        }
+      ]
+    },
     scales: {
       // Half a day either side, so the first and last bars are not cut in half.
       x: { time: true, range: (_u, min, max) => [min - HALF_DAY, max + HALF_DAY] },

@@ -109,16 +109,16 @@ export function formatDay(day: string, withYear = false): string {
   });
 }
 
-/** A transaction's time in the merchant's own time zone: "2 Dec 2026, 10:41:07". */
-export function formatInstant(iso: string): string {
+/**
+ * A transaction's time in the merchant's own time zone, short enough for a table column:
+ * "2 Dec, 10:41" this year, "2 Dec 2025, 10:41" before. `formatInstantFull` adds seconds.
+ */
+export function formatInstant(iso: string, now = new Date()): string {
+  return formatAsOf(iso, now);
+}
+
+export function formatInstantFull(iso: string): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
-  return at.toLocaleString('en-GB', {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit'
-  });
+  return at.toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'medium' });
 }
