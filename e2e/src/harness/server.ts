@@ -12,6 +12,8 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** Reuse a data directory (restart tests); a fresh temporary one otherwise. */
   dataDir?: string;
+  /** The server's entry, relative to server/: `src/main.ts`, or `src/demo/main.ts` (seeds first). */
+  script?: string;
 }
 
 /**
@@ -29,7 +31,7 @@ export async function startServer(opts: ServerOptions = {}) {
   const logs: string[] = [];
   const child: ChildProcess = spawn(
     path.join(SERVER_DIR, 'node_modules/.bin/tsx'),
-    ['src/main.ts'],
+    [opts.script ?? 'src/main.ts'],
     {
       cwd: SERVER_DIR,
       env: {
