@@ -3,7 +3,8 @@
  * side by side with its baseline and printed as a ratio; budgets print PASS/FAIL, and one
  * FAIL (or a benchmark that could not run) exits non-zero. Loopback only. Not part of
  * `pnpm test`. BENCH_SECONDS sets the length of each load run (default 5); BENCH_ONLY=1,3
- * runs only the benchmarks whose numbers are listed (a partial run for investigating).
+ * runs only the benchmarks whose numbers are listed (`overview` for issue 5's), a partial run
+ * for investigating; BENCH_OVERVIEW_LARGE / _ROUNDS shrink issue 5's benchmark.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +15,7 @@ import { paymentsBenches } from './benches/payments';
 import { signInBench } from './benches/signin';
 import { buildSyncPage, pullBench, pushBench, seedPull } from './benches/sync';
 import { lighthouseBench } from './benches/lighthouse';
+import { overviewBench } from './benches/overview';
 import { firstVisitJs, precacheSize, WEB_BUILD } from './benches/web';
 import { fmt, Report } from './lib/report';
 import { ROOT, startBenchServer, throwAwayPostgres, type BenchServer } from './lib/server';
@@ -107,6 +109,15 @@ try {
   await browser?.close();
   await sqlite.stop();
 }
+
+// Issue 5's benchmark (bench/src/benches/overview.ts): its own SQLite databases, in-process.
+await step('overview: App Overview and history paging at 10^6 transactions', async () => {
+  await overviewBench(report, {
+    large: Number(process.env.BENCH_OVERVIEW_LARGE ?? 1_000_000),
+    rounds: Number(process.env.BENCH_OVERVIEW_ROUNDS ?? 300),
+    log: (line) => console.log(`  ${line}`)
+  });
+});
 
 report.print();
 const total = (Date.now() - started) / 1000;

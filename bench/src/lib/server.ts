@@ -27,9 +27,12 @@ export interface BenchServer {
   origin: string;
   pid: number;
   fixtures: Fixtures;
-  logs: string[];
+  /** The server's log (JSON lines), for a look after a surprising figure. */
+  logFile: string;
   /** Peak and current resident set size of the server process, in bytes (Linux /proc). */
   memory(): { peak: number; current: number };
+  /** CPU time (user + system) the server process has used so far, in milliseconds. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -50,6 +53,13 @@ function statusKb(pid: number, field: string): number {
   return Number(m?.[1] ?? 0) * 1024;
 }
 
+/** utime + stime from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /**
  * Starts `src/server/main.ts` as its own Node process (node --import tsx, so the pid is the
  * server's and its RSS is the server's alone), on loopback, and waits for its fixtures.
@@ -57,48 +67,51 @@ function statusKb(pid: number, field: string): number {
 export async function startBenchServer(env: Record<string, string>): Promise<BenchServer> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const logs: string[] = [];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-    cwd: BENCH_DIR,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      PUBLIC_ORIGIN: origin,
-      DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'kspay-bench-')),
-      DATABASE_URL: '',
-      WEB_ROOT: '',
-      // Production's level: one JSON line per request is part of the measured cost.
-      LOG_LEVEL: 'info',
-      ...env
-    },
-    stdio: ['ignore', 'pipe', 'pipe']
-  });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kspay-bench-'));
+  // Logs go to a file, as production's go to a collector that keeps up: a pipe this process
+  // drains between autocannon's own work would fill up and stall the server's writes.
+  const logFile = path.join(dataDir, 'server.log');
+  const log = fs.openSync(logFile, 'a');
+  // BENCH_SERVER_FLAGS: extra Node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp`.
+  const flags = process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [];
+  // --expose-gc only lets /bench/memory collect before it reports the heap; nothing else.
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', ...flags, '--import', 'tsx', 'src/server/main.ts'],
+    {
+      cwd: BENCH_DIR,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        PORT: String(port),
+        PUBLIC_ORIGIN: origin,
+        DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        WEB_ROOT: '',
+        // Production's level: one JSON line per request is part of the measured cost.
+        LOG_LEVEL: 'info',
+        ...env
+      },
+      stdio: ['ignore', log, log, 'ipc']
+    }
+  );
+  fs.closeSync(log);
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  child.stderr.on('data', (d: Buffer) => logs.push(d.toString()));
   const fixtures = await new Promise<Fixtures>((resolve, reject) => {
-    let buffer = '';
-    let ready = false;
-    child.stdout.on('data', (d: Buffer) => {
-      // Request logs after the ready line are read and dropped (the pipe must not fill up).
-      if (ready) return;
-      buffer += d.toString();
-      const line = buffer.split('\n').find((l) => l.startsWith('BENCH_READY '));
-      if (!line) return;
-      ready = true;
-      resolve(JSON.parse(line.slice('BENCH_READY '.length)) as Fixtures);
-    });
-    child.on('exit', (code) =>
-      reject(new Error(`bench server exited (${code}):\n${logs.join('')}${buffer}`))
+    child.once('message', (m) => resolve(m as Fixtures));
+    child.once('exit', (code) =>
+      reject(new Error(`bench server exited (${code}):\n${fs.readFileSync(logFile, 'utf8')}`))
     );
   });
+  child.disconnect();
   const pid = child.pid ?? 0;
   return {
     origin,
     pid,
     fixtures,
-    logs,
+    logFile,
     memory: () => ({ peak: statusKb(pid, 'VmHWM'), current: statusKb(pid, 'VmRSS') }),
+    cpuMs: () => cpuMs(pid),
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

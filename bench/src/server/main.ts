@@ -6,7 +6,7 @@
  * Environment: PORT, DATABASE_URL (empty: SQLite in DATA_DIR), WEB_ROOT, BENCH_PAGE_DIR, and
  * BENCH_USERS sign-in users to seed with the hash BENCH_PASSWORD_HASH (made by the runner, so
  * this process never runs scrypt before benchmark 1 and its peak RSS is benchmark 1's).
- * Prints one line `BENCH_READY {json}` once listening.
+ * Sends its fixtures to the runner over the IPC channel once listening.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -56,6 +56,12 @@ const bench = new Hono()
   })
   // The same JSON as the measured API answer, serialised per request as the API does.
   .get('/bench/bare', (c) => c.json(bare))
+  // Heap after a full collection (with --expose-gc in BENCH_SERVER_FLAGS): a leak, or just
+  // a heap that has not been collected yet?
+  .get('/bench/memory', (c) => {
+    (globalThis as { gc?: () => void }).gc?.();
+    return c.json(process.memoryUsage());
+  })
   .get('/bench/page/:file{[a-z-]+\\.(html|js)}', (c) => {
     if (!pageDir) return c.notFound();
     const file = c.req.param('file');
@@ -75,7 +81,7 @@ const fixtures = {
 };
 
 serve({ fetch, port: config.port, hostname: '127.0.0.1' }, () => {
-  process.stdout.write(`BENCH_READY ${JSON.stringify(fixtures)}\n`);
+  process.send?.(fixtures);
 });
 process.on('SIGTERM', () => {
   void services.db.close().finally(() => process.exit(0));
