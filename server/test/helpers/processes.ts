@@ -86,6 +86,7 @@ export interface ServerProcess {
 export async function startProcess(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   const logs: string[] = [];
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kspay-mp-'));
   const child = spawn(path.join(SERVER_DIR, 'node_modules/.bin/tsx'), ['src/main.ts'], {
     cwd: SERVER_DIR,
     env: {
@@ -94,7 +95,7 @@ export async function startProcess(env: Record<string, string>): Promise<ServerP
       HOST: '127.0.0.1',
       WEB_ROOT: '',
       PUBLIC_ORIGIN: SHARED_ORIGIN,
-      DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'kspay-mp-')),
+      DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       ...env
     },
@@ -121,6 +122,7 @@ export async function startProcess(env: Record<string, string>): Promise<ServerP
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   };
 }
