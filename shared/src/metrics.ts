@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { intParam } from './transaction-history';
 
 /**
  * The App Overview (cookie session): `GET /api/apps/:appId/overview?days=30` → `Overview`.
@@ -25,15 +26,12 @@ export const OVERVIEW_DAYS_DEFAULT = 30;
 export const OVERVIEW_DAYS_MAX = 90;
 
 export const overviewQuerySchema = z.strictObject({
-  days: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.coerce
-      .number()
-      .int('days is a whole number')
-      .min(1, 'days is at least 1')
-      .max(OVERVIEW_DAYS_MAX, `days is at most ${OVERVIEW_DAYS_MAX}`)
-      .default(OVERVIEW_DAYS_DEFAULT)
-  )
+  days: intParam({
+    name: 'days',
+    min: 1,
+    max: OVERVIEW_DAYS_MAX,
+    fallback: OVERVIEW_DAYS_DEFAULT
+  })
 });
 export type OverviewQuery = z.infer<typeof overviewQuerySchema>;
 

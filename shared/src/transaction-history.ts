@@ -14,8 +14,29 @@ import { transactionStatusSchema } from './payments';
  * 400 `invalid_date_range` with `ksCode` 11006–11011, KS Pay's message and `fields.from|to`.
  */
 
-/** An empty query parameter (`?from=`) means "not given", as a form would send it. */
-const blank = (v: unknown) => (v === '' ? undefined : v);
+/**
+ * A query parameter that may be left empty: `?from=` means "not given", as a form sends it.
+ * Typed `string | undefined` on input, so the typed client (`hc<AppType>`) offers strings.
+ */
+export function optionalParam<T extends z.ZodType<unknown, string>>(schema: T) {
+  return z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(schema.optional());
+}
+
+/** A whole number in a query parameter, with its bounds and a default for empty or absent. */
+export function intParam(opts: { name: string; min: number; max: number; fallback: number }) {
+  const { name, min, max, fallback } = opts;
+  const n = z
+    .string()
+    .regex(/^\d{1,9}$/, `${name} is a whole number`)
+    .transform(Number)
+    .pipe(z.number().min(min, `${name} is at least ${min}`).max(max, `${name} is at most ${max}`));
+  return optionalParam(n).transform((v) => v ?? fallback);
+}
+
 const day = z.iso.date('Use a date like 2026-01-31');
 
 export const HISTORY_PAGE_DEFAULT = 50;
@@ -54,25 +75,22 @@ export const historyCursorSchema = z
 
 export const historyFilterSchema = z.strictObject({
   /** First day (UTC, inclusive); with `to`, or neither. */
-  from: z.preprocess(blank, day.optional()),
+  from: optionalParam(day),
   /** Last day (UTC, inclusive). */
-  to: z.preprocess(blank, day.optional()),
+  to: optionalParam(day),
   /** Transaction id, exact or prefix. */
-  q: z.preprocess(blank, transactionSearchSchema.optional())
+  q: optionalParam(transactionSearchSchema)
 });
 export type HistoryFilter = z.infer<typeof historyFilterSchema>;
 
 export const historyQuerySchema = historyFilterSchema.extend({
-  cursor: z.preprocess(blank, historyCursorSchema.optional()),
-  limit: z.preprocess(
-    blank,
-    z.coerce
-      .number()
-      .int('limit is a whole number')
-      .min(1, 'limit is at least 1')
-      .max(HISTORY_PAGE_MAX, `limit is at most ${HISTORY_PAGE_MAX}`)
-      .default(HISTORY_PAGE_DEFAULT)
-  )
+  cursor: optionalParam(historyCursorSchema),
+  limit: intParam({
+    name: 'limit',
+    min: 1,
+    max: HISTORY_PAGE_MAX,
+    fallback: HISTORY_PAGE_DEFAULT
+  })
 });
 export type HistoryQuery = z.infer<typeof historyQuerySchema>;
 export type HistoryQueryInput = z.input<typeof historyQuerySchema>;
