@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { freePort } from './processes';
+
+const SERVER_DIR = path.resolve(import.meta.dirname, '../..');
+/** The origin every spawned server believes it is served from (requests send it as Origin). */
+export const SPAWNED_ORIGIN = 'http://localhost:8787';
+
+export interface Spawned {
+  /** `http://127.0.0.1:<port>` */
+  base: string;
+  port: number;
+  logs: string[];
+  pid: number;
+  /** Resolves with the exit code (null when killed by a signal) and the signal. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/**
+ * The real server (`src/main.ts` through tsx, as `pnpm start` runs the API) in a process, on the
+ * data directory or database the caller names, so a test can kill it and start another on the
+ * same data. Resolves once `/api/health` answers.
+ */
+export async function spawnServer(env: {
+  DATA_DIR: string;
+  DATABASE_URL?: string;
+  PASSWORD_HASH_LN?: string;
+  [name: string]: string | undefined;
+}): Promise<Spawned> {
+  const port = await freePort();
+  const logs: string[] = [];
+  // `node --import tsx`, not the `tsx` binary: that one runs the server in a CHILD process and
+  // forwards signals to it, but SIGKILL cannot be forwarded — it would kill the wrapper and
+  // leave the real server running.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: SERVER_DIR,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      WEB_ROOT: '',
+      PUBLIC_ORIGIN: SPAWNED_ORIGIN,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+      ...env
+    },
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
+  child.stdout.on('data', (d: Buffer) => logs.push(d.toString()));
+  child.stderr.on('data', (d: Buffer) => logs.push(d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal }))
+  );
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited:\n${logs.join('')}`);
+    const up = await fetch(`${base}/api/health`).then(
+      (r) => r.ok,
+      () => false
+    );
+    if (up) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not start:\n${logs.join('')}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    base,
+    port,
+    logs,
+    pid: child.pid ?? 0,
+    exited,
+    kill: (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    }
+  };
+}
+
+/** A JSON request as the web app or a merchant's backend sends it (Origin on writes). */
+export async function request(
+  base: string,
+  method: string,
+  url: string,
+  opts: { body?: unknown; cookie?: string; token?: string; headers?: Record<string, string> } = {}
+): Promise<Response> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (method !== 'GET') headers.origin = SPAWNED_ORIGIN;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.cookie) headers.cookie = opts.cookie;
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  return fetch(`${base}${url}`, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body)
+  });
+}
+
+/** `name=value` of the session cookie a response sets. */
+export function cookieOf(res: Response): string {
+  const set = res.headers.getSetCookie().find((c) => c.startsWith('kspay_session='));
+  const pair = set?.split(';')[0];
+  if (!pair) throw new Error(`no session cookie (status ${res.status})`);
+  return pair;
+}
