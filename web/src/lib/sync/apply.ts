@@ -1,7 +1,7 @@
 import type { AppRejection, PullResponse } from '@kspay/shared/apps';
 import { readMeta, type KspayDb } from '../db/database';
 import { newClientId } from '../db/ids';
-import { META_KEY, type OutboxEntry } from '../db/types';
+import { META_KEY, type LocalApp, type OutboxEntry } from '../db/types';
 import { materialize } from './rebase';
 
 /**
@@ -10,14 +10,73 @@ import { materialize } from './rebase';
  * new one, never pulled rows without their cursor or a dropped outbox entry without its rebase.
  */
 
-/** Recomputes a record's replica row from its server row and its remaining mutations. */
-async function rematerialize(db: KspayDb, id: string, server?: PullResponse['apps'][number]) {
-  const prev = await db.apps.get(id);
-  const pending = await db.outbox.where('recordId').equals(id).sortBy('id');
-  const base = server === undefined ? (prev?.server ?? null) : server;
-  const next = materialize(base, prev, pending);
-  if (next) await db.apps.put(next);
-  else if (prev) await db.apps.delete(id);
+type ServerRow = PullResponse['apps'][number];
+
+/** Each record's outbox entries in id order, from ONE query over all of `ids`. */
+async function pendingOf(db: KspayDb, ids: readonly string[]) {
+  const byRecord = new Map<string, OutboxEntry[]>();
+  if (ids.length === 0) return byRecord;
+  const entries = await db.outbox.where('recordId').anyOf(ids).toArray();
+  entries.sort((a, b) => a.id - b.id);
+  for (const e of entries) {
+    const list = byRecord.get(e.recordId);
+    if (list) list.push(e);
+    else byRecord.set(e.recordId, [e]);
+  }
+  return byRecord;
+}
+
+/**
+ * The stored rows among `ids`. Which exist is read as ONE key range (the page's smallest to
+ * largest id: never more than the table's keys) rather than one request per id, and only those
+ * rows are fetched: on a first sync almost none exist, so a page costs two cheap reads.
+ */
+async function storedRows(db: KspayDb, ids: readonly string[]): Promise<LocalApp[]> {
+  const sorted = [...ids].sort();
+  const keys = await db.apps
+    .where(':id')
+    .between(sorted[0], sorted[sorted.length - 1], true, true)
+    .primaryKeys();
+  const wanted = new Set(ids);
+  const present = keys.filter((k) => wanted.has(k));
+  if (present.length === 0) return [];
+  const rows = await db.apps.bulkGet(present);
+  return rows.filter((row) => row !== undefined);
+}
+
+/**
+ * Recomputes replica rows from their server rows (given, or else the stored one) and their
+ * remaining mutations, in bulk: one read of the rows, one of the outbox, one write. `updates`
+ * are applied in order against the rows as this batch leaves them, so a record listed twice
+ * sees its first result, exactly as one-by-one writes would. A row whose stored server copy is
+ * newer than the offered one is left alone (a page cannot move a record back in time).
+ */
+async function rematerializeAll(
+  db: KspayDb,
+  updates: readonly { id: string; server?: ServerRow }[]
+): Promise<void> {
+  const ids = [...new Set(updates.map((u) => u.id))];
+  if (ids.length === 0) return;
+  const [stored, pending] = await Promise.all([storedRows(db, ids), pendingOf(db, ids)]);
+  const current = new Map<string, LocalApp | undefined>(stored.map((row) => [row.id, row]));
+  const puts = new Map<string, LocalApp>();
+  const deletes = new Set<string>();
+  for (const { id, server } of updates) {
+    const prev = current.get(id);
+    if (server && prev?.server && prev.server.version > server.version) continue;
+    const base = server === undefined ? (prev?.server ?? null) : server;
+    const next = materialize(base, prev, pending.get(id) ?? []);
+    if (next) {
+      current.set(id, next);
+      puts.set(id, next);
+      deletes.delete(id);
+    } else if (prev) {
+      current.set(id, undefined);
+      puts.delete(id);
+      deletes.add(id);
+    }
+  }
+  await Promise.all([db.apps.bulkPut([...puts.values()]), db.apps.bulkDelete([...deletes])]);
 }
 
 /**
@@ -69,11 +128,10 @@ export async function storeRejections(db: KspayDb, rejections: readonly AppRejec
 export async function applyPullPage(db: KspayDb, res: PullResponse): Promise<void> {
   await db.transaction('rw', [db.apps, db.outbox, db.meta], async () => {
     const meta = await readMeta(db);
-    for (const row of res.apps) {
-      const prev = await db.apps.get(row.id);
-      if (prev?.server && prev.server.version > row.version) continue;
-      await rematerialize(db, row.id, row);
-    }
+    await rematerializeAll(
+      db,
+      res.apps.map((row) => ({ id: row.id, server: row }))
+    );
     await storeRejections(db, res.rejections);
     const rejectionsAfter = Math.max(
       meta.rejectionsAfter,
@@ -82,7 +140,11 @@ export async function applyPullPage(db: KspayDb, res: PullResponse): Promise<voi
     if (!res.hasMore) {
       const acked = await db.outbox.where('id').belowOrEqual(res.lastMutationId).toArray();
       await db.outbox.bulkDelete(acked.map((e) => e.id));
-      for (const id of new Set(acked.map((e) => e.recordId))) await rematerialize(db, id);
+      const touched = new Set(acked.map((e) => e.recordId));
+      await rematerializeAll(
+        db,
+        [...touched].map((id) => ({ id }))
+      );
     }
     await db.meta.update(META_KEY, {
       cursor: Math.max(meta.cursor, res.cursor),

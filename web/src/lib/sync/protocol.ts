@@ -1,7 +1,7 @@
 import { MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BODY_BYTES, SYNC_SCHEMA_VERSION } from '@kspay/shared';
 import { appPushResponseSchema, pullResponseSchema } from '@kspay/shared/apps';
 import { readMeta, type KspayDb } from '../db/database';
-import type { OutboxEntry } from '../db/types';
+import type { OutboxEntry, SyncMeta } from '../db/types';
 import { applyPullPage, restartAsNewClient, storeRejections } from './apply';
 import { SyncError } from './errors';
 import { postSync, type FetchLike } from './transport';
@@ -61,27 +61,51 @@ export async function pushOutbox(db: KspayDb, fetchFn: FetchLike): Promise<numbe
   }
 }
 
-/** Pulls pages until the server has nothing more; each page is applied atomically. */
+/**
+ * Pulls pages until the server has nothing more; each page is applied atomically. The next
+ * page is requested while this one is written, from the cursor this page will store; if the
+ * stored cursor turns out different (nothing else writes it during a pass), it is asked again.
+ */
 export async function pullChanges(db: KspayDb, fetchFn: FetchLike): Promise<number> {
-  let rows = 0;
-  for (let page = 0; page < MAX_PULL_PAGES; page++) {
-    const meta = await readMeta(db);
-    const res = await postSync(
+  const pull = (from: SyncMeta) => {
+    const res = postSync(
       fetchFn,
       '/api/sync/pull',
       {
-        clientId: meta.clientId,
+        clientId: from.clientId,
         schemaVersion: SYNC_SCHEMA_VERSION,
-        cursor: meta.cursor,
-        rejectionsAfter: meta.rejectionsAfter
+        cursor: from.cursor,
+        rejectionsAfter: from.rejectionsAfter
       },
       pullResponseSchema
     );
+    res.catch(() => undefined); // awaited below, or dropped when the pass fails first
+    return { from, res };
+  };
+  let rows = 0;
+  let next = pull(await readMeta(db));
+  for (let page = 0; page < MAX_PULL_PAGES; page++) {
+    const { from, res: answer } = next;
+    const res = await answer;
+    const after: SyncMeta = {
+      ...from,
+      cursor: Math.max(from.cursor, res.cursor),
+      rejectionsAfter: Math.max(from.rejectionsAfter, ...res.rejections.map((r) => r.mutationId))
+    };
+    const moved = after.cursor !== from.cursor || after.rejectionsAfter !== from.rejectionsAfter;
+    if (res.hasMore && moved) next = pull(after);
     await applyPullPage(db, res);
     rows += res.apps.length;
     if (!res.hasMore) return rows;
-    const next = await readMeta(db);
-    if (next.cursor === meta.cursor && next.rejectionsAfter === meta.rejectionsAfter) break;
+    if (!moved) break;
+    const stored = await readMeta(db);
+    if (
+      stored.clientId !== after.clientId ||
+      stored.cursor !== after.cursor ||
+      stored.rejectionsAfter !== after.rejectionsAfter
+    ) {
+      next = pull(stored);
+    }
   }
   throw new SyncError('transient', 'The server kept offering more changes without progress');
 }
