@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Clock } from '../lib/clock';
 import { hashToken, newToken } from '../lib/tokens';
+import type { AppState } from './apps-access';
 
 /** Access tokens are short-lived; the refresh token renews them (single use, rotated). */
 export const ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
@@ -29,13 +30,15 @@ export interface ResolvedToken {
   keyExpiresAt: string | null;
   /** SHA-256 of the pair's secret: the HMAC key of `x-signature`. */
   secretHash: string;
+  /** The token's app as of this read; null once the app is deleted. */
+  app: AppState | null;
 }
 
 const PRUNE_EVERY_MS = 10 * 60 * 1000;
 
 /**
  * Bearer tokens of the payments API; only their SHA-256 is stored. A token carries no
- * authority of its own: each use re-reads its key pair (and the route its app), so disabling
+ * authority of its own: each use re-reads its key pair and app (one join), so disabling
  * a pair refuses its outstanding tokens at once, and the disable also deletes them.
  */
 export function accessTokenStore(db: Kysely<Database>, clock: Clock) {
@@ -86,20 +89,30 @@ export function accessTokenStore(db: Kysely<Database>, clock: Clock) {
       };
     },
 
-    /** Looks a token up by its hash (one index probe; no byte comparison in our code). */
+    /**
+     * Looks a token up by its hash (one index probe; no byte comparison in our code), with
+     * its key pair and app read in the same statement, so they are as fresh as the token.
+     */
     async resolve(token: string, kind: TokenKind): Promise<ResolvedToken | null> {
       if (!tokenWellFormed(token, kind)) return null;
       const tokenHash = hashToken(token);
       const row = await db
         .selectFrom('access_tokens')
         .innerJoin('api_keys', 'api_keys.id', 'access_tokens.key_id')
+        .leftJoin('apps', (j) =>
+          j.onRef('apps.id', '=', 'access_tokens.app_id').on('apps.deleted_at', 'is', null)
+        )
         .select([
           'access_tokens.key_id',
           'access_tokens.app_id',
           'access_tokens.expires_at',
           'api_keys.status',
           'api_keys.expires_at as key_expires_at',
-          'api_keys.secret_hash'
+          'api_keys.secret_hash',
+          'apps.id as app_row_id',
+          'apps.user_id as app_user_id',
+          'apps.status as app_status',
+          'apps.created_at as app_created_at'
         ])
         .where('access_tokens.token_hash', '=', tokenHash)
         .where('access_tokens.kind', '=', kind)
@@ -112,7 +125,16 @@ export function accessTokenStore(db: Kysely<Database>, clock: Clock) {
         expiresAt: row.expires_at,
         keyStatus: row.status,
         keyExpiresAt: row.key_expires_at,
-        secretHash: row.secret_hash
+        secretHash: row.secret_hash,
+        app:
+          row.app_row_id === null
+            ? null
+            : {
+                id: row.app_row_id,
+                merchantId: row.app_user_id ?? '',
+                status: row.app_status ?? '',
+                createdAt: row.app_created_at ?? ''
+              }
       };
     },
 

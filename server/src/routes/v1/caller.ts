@@ -2,7 +2,7 @@ import { parseKey } from '@kspay/shared';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Services } from '../../env';
-import { accessTokenStore } from '../../store/access-tokens';
+import { accessTokenStore, type AccessTokenStore } from '../../store/access-tokens';
 import { appById, type AppState } from '../../store/apps-access';
 import { domainStore } from '../../store/domains';
 import { keyStore, keyUsable } from '../../store/keys';
@@ -35,27 +35,30 @@ export function bearerToken(c: Context): string | null {
 
 /**
  * Access-token authentication. The token is looked up by hash and its key pair and app are
- * re-read on every request: a disabled or replaced pair, or a disabled app, stops its
- * outstanding tokens at once, whatever their expiry says.
+ * re-read on every request (one statement, nothing cached): a disabled or replaced pair, or a
+ * disabled or deleted app, stops its outstanding tokens at once, whatever their expiry says.
  */
-async function fromBearer(s: Services, c: Context<V1Env>, token: string): Promise<Caller> {
-  const found = await accessTokenStore(s.db.db, s.clock).resolve(token, 'access');
+async function fromBearer(s: Services, tokens: AccessTokenStore, token: string): Promise<Caller> {
+  const found = await tokens.resolve(token, 'access');
   if (!found) throw new KsPayError('tokenMissing');
   const now = s.clock.now().toISOString();
   if (found.expiresAt <= now) throw new KsPayError('tokenExpired');
   if (!keyUsable({ status: found.keyStatus, expires_at: found.keyExpiresAt }, now)) {
     throw new KsPayError('inactiveKeyInDB');
   }
-  return { app: await activeApp(s, found.appId), keyId: found.keyId, secretHash: found.secretHash };
+  if (!found.app || found.app.status !== 'active') throw new KsPayError('appDisabled');
+  return { app: found.app, keyId: found.keyId, secretHash: found.secretHash };
 }
 
-export const requireBearer = (s: Services) =>
-  createMiddleware<V1Env>(async (c, next) => {
+export const requireBearer = (s: Services) => {
+  const tokens = accessTokenStore(s.db.db, s.clock);
+  return createMiddleware<V1Env>(async (c, next) => {
     const token = bearerToken(c);
     if (!token) throw new KsPayError('tokenMissing');
-    c.set('caller', await fromBearer(s, c, token));
+    c.set('caller', await fromBearer(s, tokens, token));
     await next();
   });
+};
 
 /**
  * A browser page may hold only the public key: with `x-access-key` (and no bearer token) it
@@ -63,13 +66,14 @@ export const requireBearer = (s: Services) =>
  * carries `Access-Control-Allow-Origin` for that origin; any other origin gets 13007 and no
  * CORS header, so the browser hides even the refusal from the page.
  */
-export const requireBearerOrPublicKey = (s: Services) =>
-  createMiddleware<V1Env>(async (c, next) => {
+export const requireBearerOrPublicKey = (s: Services) => {
+  const tokens = accessTokenStore(s.db.db, s.clock);
+  return createMiddleware<V1Env>(async (c, next) => {
     const token = bearerToken(c);
     const accessKey = c.req.header('x-access-key');
     if (token || !accessKey) {
       if (!token) throw new KsPayError('tokenMissing');
-      c.set('caller', await fromBearer(s, c, token));
+      c.set('caller', await fromBearer(s, tokens, token));
       return next();
     }
     const parsed = parseKey(accessKey);
@@ -87,3 +91,4 @@ export const requireBearerOrPublicKey = (s: Services) =>
     c.set('caller', { app: await activeApp(s, key.app_id), keyId: key.id, secretHash: null });
     await next();
   });
+};

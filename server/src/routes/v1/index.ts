@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import type { Services } from '../../env';
+import { limitDeclaredBody, setResponseHeader } from '../../middleware/guards';
 import { domainStore } from '../../store/domains';
 import { v1AuthRoutes } from './auth';
 import type { V1Env } from './caller';
@@ -28,7 +28,7 @@ const jsonOnly = createMiddleware<V1Env>(async (c, next) => {
     }
   }
   await next();
-  c.header('Cache-Control', 'no-store');
+  setResponseHeader(c, 'Cache-Control', 'no-store');
 });
 
 /**
@@ -60,14 +60,11 @@ export function v1Routes(s: Services) {
   app.options('*', preflight(s));
   app.use(
     '*',
-    bodyLimit({
-      maxSize: V1_MAX_BODY_BYTES,
-      onError: () => {
-        throw new KsPayError('invalidRequest', {
-          message: `The request body is larger than ${V1_MAX_BODY_BYTES} bytes`,
-          status: 413
-        });
-      }
+    limitDeclaredBody(V1_MAX_BODY_BYTES, () => {
+      throw new KsPayError('invalidRequest', {
+        message: `The request body is larger than ${V1_MAX_BODY_BYTES} bytes`,
+        status: 413
+      });
     }),
     jsonOnly
   );
