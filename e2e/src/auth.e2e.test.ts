@@ -58,6 +58,10 @@ describe.skipIf(!hasChromium)('accounts in Chromium', () => {
     const page = await ctx.newPage();
     await page.goto('/sign-in');
     await page.getByRole('link', { name: 'Forgot Password?' }).click();
+    // Both pages have "Enter Your Email": fill the one on the forgot-password page, not the
+    // sign-in page that is still on screen while the app navigates.
+    await page.waitForURL('**/forgot-password');
+    await page.getByRole('button', { name: 'Send Reset Link' }).waitFor();
     await page.getByLabel('Enter Your Email').fill(m.email);
     await page.getByRole('button', { name: 'Send Reset Link' }).click();
     await page.getByText('If an account exists for that email').waitFor();
