@@ -18,9 +18,12 @@ const pgAvailable = (() => {
     return true;
   } catch (err) {
     if (process.env.CI === 'true') {
-      throw new Error(`PostgreSQL is required under CI=true but ${PG_ADMIN} failed`, {
-        cause: err
-      });
+      throw new Error(
+        `PostgreSQL (and psql, pg_dump) is required under CI=true: ${PG_ADMIN} failed`,
+        {
+          cause: err
+        }
+      );
     }
     console.warn(`\n!!! PostgreSQL not reachable at ${PG_ADMIN}: its secrets scan is SKIPPED\n`);
     return false;

@@ -208,11 +208,9 @@ function sqliteStorage(): Storage {
 
 async function postgresStorage(): Promise<Storage> {
   const database = await emptyDatabase();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kspay-crash-'));
   return {
-    env: {
-      DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'kspay-crash-')),
-      DATABASE_URL: database.url
-    },
+    env: { DATA_DIR: dir, DATABASE_URL: database.url },
     db: { url: database.url },
     async transactionCounts() {
       const c = new pg.Client({ connectionString: database.url });
@@ -229,6 +227,7 @@ async function postgresStorage(): Promise<Storage> {
     integrity: () => 'n/a',
     drop: async () => {
       await database.drop();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   };
 }

@@ -89,7 +89,11 @@ describe('hostile input on every route [sqlite]', () => {
     t = await testServer('sqlite', { config: testConfig({ webRoot, rateLimits: noLimits }) });
     writtenTables = await watchWrites(t);
   });
-  afterAll(() => closeServer(t));
+  afterAll(async () => {
+    await closeServer(t);
+    const root = t.services.config.webRoot;
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+  });
 
   for (const route of ROUTES) {
     it(`${routeKey(route)}: no 5xx, no change but the route's own`, async () => {

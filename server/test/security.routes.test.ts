@@ -55,7 +55,11 @@ describeEachDialect('every route runs the shared security suite', (dialect) => {
   beforeAll(async () => {
     t = await testServer(dialect, { config: testConfig({ webRoot: webRoot() }) });
   });
-  afterAll(() => closeServer(t));
+  afterAll(async () => {
+    await closeServer(t);
+    const root = t.services.config.webRoot;
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+  });
 
   it('lists every route the app serves in the registry, and no route it does not serve', () => {
     const registered = new Set(ROUTES.map((r) => routeKey(r)));
