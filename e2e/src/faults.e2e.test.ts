@@ -147,7 +147,9 @@ describe.skipIf(!hasChromium)('network faults between the browser and the server
     const page = await ctx.newPage();
     await signUp(page, merchant('faults'));
     const faults = injector();
-    await page.route('**/api/**', faults.handle);
+    // A faulted request can be abandoned by the page (a reload, a newer sync) while the injector
+    // still holds it; Playwright then refuses to continue it, which is the fault working, not a bug.
+    await page.route('**/api/**', (route) => faults.handle(route).catch(() => undefined));
 
     const names = ['Flaky Chai', 'Lossy Lassi', 'Doubled Dosa', 'Slow Samosa'];
     for (const name of names) {

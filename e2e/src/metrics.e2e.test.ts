@@ -226,7 +226,8 @@ describe.skipIf(!hasChromium)('App Overview and Transactions on the demo data', 
 
     await page.getByRole('link', { name: 'Transactions', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Showing data as of' }).waitFor();
-    expect(await table.getByRole('row').count()).toBe(51);
+    // The rows arrive from the device's snapshot just after the notice.
+    await expect.poll(() => table.getByRole('row').count()).toBe(51);
     await ctx.close();
   });
 

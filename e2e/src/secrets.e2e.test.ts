@@ -177,6 +177,8 @@ function secretsSuite(dialect: 'sqlite' | 'postgres') {
     await page.getByRole('button', { name: 'Sign Out' }).click();
     await page.getByRole('button', { name: 'Sign In' }).waitFor();
     await page.getByRole('link', { name: 'Forgot Password?' }).click();
+    await page.waitForURL('**/forgot-password');
+    await page.getByRole('button', { name: 'Send Reset Link' }).waitFor();
     await page.getByLabel('Enter Your Email').fill(m.email);
     await page.getByRole('button', { name: 'Send Reset Link' }).click();
     await page.getByText('If an account exists for that email').waitFor();
@@ -190,6 +192,7 @@ function secretsSuite(dialect: 'sqlite' | 'postgres') {
     await page.getByRole('heading', { name: 'Your Apps' }).waitFor();
     storages.push(await browserStorage(page));
     await page.getByRole('button', { name: 'Sign Out' }).click();
+    await page.getByRole('button', { name: 'Sign In' }).waitFor();
     expect(await signIn(page, m.email, secrets['new password'])).toBe(200);
     await page.getByRole('heading', { name: 'Your Apps' }).waitFor();
     storages.push(await browserStorage(page));

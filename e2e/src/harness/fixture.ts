@@ -57,7 +57,12 @@ export async function signUp(page: Page, m: ReturnType<typeof merchant>): Promis
 
 /** Signs in through the form and returns the HTTP status the server answered. */
 export async function signIn(page: Page, email: string, password: string): Promise<number> {
-  if (!page.url().endsWith('/sign-in')) await page.goto('/sign-in');
+  // A page that is signing out is on its way to /sign-in: let it arrive (navigating away would
+  // abort the sign-out). Anywhere else, go there.
+  if (!page.url().endsWith('/sign-in')) {
+    await page.waitForURL('**/sign-in', { timeout: 5_000 }).catch(() => page.goto('/sign-in'));
+  }
+  await page.getByRole('button', { name: 'Sign In' }).waitFor();
   await page.getByLabel('Enter Your Email').fill(email);
   await page.getByLabel('Enter Password', { exact: true }).fill(password);
   const [response] = await Promise.all([
