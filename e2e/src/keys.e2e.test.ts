@@ -3,6 +3,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from './harness/browser';
 import { merchant, signUp, useStack } from './harness/fixture';
+import { browserStorage } from './harness/storage';
 import { registerAppsViaSync } from './harness/sync-api';
 
 /** What the merchant copies off the screen: the pair shown once after generating. */
@@ -70,41 +71,6 @@ describe.skipIf(!hasChromium)('API keys in Settings', () => {
     });
     const body = (await res.json()) as { code?: number; result: { accessToken?: string } | null };
     return { status: res.status, code: body.code ?? null, token: body.result?.accessToken ?? null };
-  }
-
-  /** Everything this browser keeps for the origin, as text. */
-  async function browserStorage(page: Page): Promise<Record<string, string>> {
-    return page.evaluate(async () => {
-      const out: Record<string, string> = {
-        url: location.href,
-        localStorage: JSON.stringify({ ...localStorage }),
-        sessionStorage: JSON.stringify({ ...sessionStorage })
-      };
-      for (const info of await indexedDB.databases()) {
-        const db = await new Promise<IDBDatabase>((resolve, reject) => {
-          const req = indexedDB.open(info.name ?? '');
-          req.onsuccess = () => resolve(req.result);
-          req.onerror = () => reject(new Error(String(req.error)));
-        });
-        for (const store of Array.from(db.objectStoreNames)) {
-          const rows = await new Promise<unknown[]>((resolve, reject) => {
-            const req = db.transaction(store).objectStore(store).getAll();
-            req.onsuccess = () => resolve(req.result);
-            req.onerror = () => reject(new Error(String(req.error)));
-          });
-          out[`idb:${info.name}/${store}`] = JSON.stringify(rows);
-        }
-        db.close();
-      }
-      for (const name of await caches.keys()) {
-        const cache = await caches.open(name);
-        for (const req of await cache.keys()) {
-          const res = await cache.match(req);
-          out[`cache:${name}:${req.url}`] = `${req.url}\n${(await res?.text()) ?? ''}`;
-        }
-      }
-      return out;
-    });
   }
 
   /** The page's text, markup and every field's value (an input's value is not in the markup). */

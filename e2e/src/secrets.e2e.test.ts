@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Page, Response } from 'playwright-core';
+import type { BrowserContext, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from './harness/browser';
 import { merchant, signIn, signUp, useStack } from './harness/fixture';
+import { browserStorage } from './harness/storage';
 import { registerAppsViaSync } from './harness/sync-api';
 
 /**
@@ -61,41 +62,6 @@ function recordResponses(ctx: BrowserContext) {
     );
   });
   return async () => (await Promise.all(pending)).filter((s): s is Seen => s !== null);
-}
-
-/** Everything the browser keeps for the origin: every IndexedDB store, both storages, caches. */
-function browserStorage(page: Page): Promise<Record<string, string>> {
-  return page.evaluate(async () => {
-    const out: Record<string, string> = {
-      cookie: document.cookie,
-      localStorage: JSON.stringify({ ...localStorage }),
-      sessionStorage: JSON.stringify({ ...sessionStorage })
-    };
-    for (const info of await indexedDB.databases()) {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const req = indexedDB.open(info.name ?? '');
-        req.onsuccess = () => resolve(req.result);
-        req.onerror = () => reject(new Error(String(req.error)));
-      });
-      for (const store of Array.from(db.objectStoreNames)) {
-        const rows = await new Promise<unknown[]>((resolve, reject) => {
-          const req = db.transaction(store).objectStore(store).getAll();
-          req.onsuccess = () => resolve(req.result);
-          req.onerror = () => reject(new Error(String(req.error)));
-        });
-        out[`idb:${info.name}/${store}`] = JSON.stringify(rows);
-      }
-      db.close();
-    }
-    for (const name of await caches.keys()) {
-      const cache = await caches.open(name);
-      for (const req of await cache.keys()) {
-        out[`cache:${name}:${req.url}`] =
-          `${req.url}\n${(await (await cache.match(req))?.text()) ?? ''}`;
-      }
-    }
-    return out;
-  });
 }
 
 function secretsSuite(dialect: 'sqlite' | 'postgres') {
