@@ -1,10 +1,11 @@
-import { appSetStatusArgs, appUpdateArgs, type AppStatus } from '@kspay/shared/apps';
+import { appSetStatusArgs, type AppStatus } from '@kspay/shared/app-record';
 import { toast } from 'svelte-sonner';
 import type { KspayDb } from '../db/database';
 import type { LocalApp } from '../db/types';
 import { LocalWriteError } from '../sync/errors';
 import { uploadToBlob } from '../sync/logo';
 import { dismissSyncError, setAppStatus, updateApp } from '../sync/mutations';
+import { loadAppRules } from './validation';
 
 /**
  * The app actions a merchant triggers outside the form, each one local write (it works offline
@@ -46,6 +47,7 @@ export async function reapply(db: KspayDb, app: LocalApp): Promise<void> {
   const refused = app.syncError;
   try {
     if (refused?.name === 'app.update') {
+      const { appUpdateArgs } = await loadAppRules();
       const args = appUpdateArgs.parse(refused.args);
       const logo = args.logo === undefined ? undefined : args.logo && uploadToBlob(args.logo);
       await updateApp(db, app.id, args.fields, logo);

@@ -1,5 +1,5 @@
 import type { ErrorCode, MutationName } from '@kspay/shared';
-import type { AppRecord } from '@kspay/shared/apps';
+import type { AppRecord } from '@kspay/shared/app-record';
 
 /**
  * Row shapes of the per-user browser database (current schema version). Nothing here is a

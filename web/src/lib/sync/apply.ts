@@ -1,4 +1,4 @@
-import type { AppRejection, PullResponse } from '@kspay/shared/apps';
+import type { AppRejection, PullResponse } from '@kspay/shared/app-record';
 import { readMeta, type KspayDb } from '../db/database';
 import { newClientId } from '../db/ids';
 import { META_KEY, type LocalApp, type OutboxEntry } from '../db/types';

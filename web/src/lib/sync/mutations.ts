@@ -1,11 +1,7 @@
 import type { MutationName } from '@kspay/shared';
-import {
-  appFieldsSchema,
-  type AppFields,
-  type AppFieldsInput,
-  type AppStatus,
-  type LogoUpload
-} from '@kspay/shared/apps';
+import type { AppStatus } from '@kspay/shared/app-record';
+import type { AppFields, AppFieldsInput, LogoUpload } from '@kspay/shared/apps';
+import { loadAppRules } from '../apps/validation';
 import { readMeta, type KspayDb } from '../db/database';
 import { newAppId } from '../db/ids';
 import { META_KEY, type LocalApp, type OutboxEntry } from '../db/types';
@@ -26,9 +22,11 @@ export interface WriteOptions {
   draftId?: string;
 }
 
-function parseFields(fields: AppFieldsInput): AppFields {
+async function parseFields(fields: AppFieldsInput): Promise<AppFields> {
   // The server normalises with the same (idempotent) schema: normalising here keeps the
-  // optimistic row identical to the row the server will send back.
+  // optimistic row identical to the row the server will send back. Loaded here, before any
+  // transaction is open (see loadAppRules).
+  const { appFieldsSchema } = await loadAppRules();
   const parsed = appFieldsSchema.safeParse(fields);
   if (!parsed.success) throw LocalWriteError.fromZod(parsed.error);
   return parsed.data;
@@ -86,7 +84,7 @@ export async function createApp(
   logo: Blob | null,
   opts?: WriteOptions
 ): Promise<LocalApp> {
-  const clean = parseFields(fields);
+  const clean = await parseFields(fields);
   const upload = (await uploadOf(logo)) ?? null;
   const id = newAppId();
   return write(
@@ -108,7 +106,7 @@ export async function updateApp(
   logo?: Blob | null,
   opts?: WriteOptions
 ): Promise<LocalApp> {
-  const clean = parseFields(fields);
+  const clean = await parseFields(fields);
   const current = await db.apps.get(id);
   const upload = await uploadOf(logo);
   // Converted before the transaction: an IndexedDB transaction cannot wait for a Blob read.

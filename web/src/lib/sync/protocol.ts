@@ -1,5 +1,5 @@
 import { MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BODY_BYTES, SYNC_SCHEMA_VERSION } from '@kspay/shared';
-import { appPushResponseSchema, pullResponseSchema } from '@kspay/shared/apps';
+import { appPushResponseSchema, pullResponseSchema } from '@kspay/shared/app-record';
 import { readMeta, type KspayDb } from '../db/database';
 import type { OutboxEntry, SyncMeta } from '../db/types';
 import { applyPullPage, restartAsNewClient, storeRejections } from './apply';

@@ -1,10 +1,5 @@
-import type {
-  AppCreateArgs,
-  AppFields,
-  AppRecord,
-  AppSetStatusArgs,
-  AppUpdateArgs
-} from '@kspay/shared/apps';
+import type { AppRecord, AppSetStatusArgs } from '@kspay/shared/app-record';
+import type { AppCreateArgs, AppFields, AppUpdateArgs } from '@kspay/shared/apps';
 import type { LocalApp, OutboxEntry } from '../db/types';
 import { uploadToBlob } from './logo';
 
