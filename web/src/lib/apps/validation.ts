@@ -5,6 +5,6 @@
  * stay out of the first load. Await this BEFORE opening a Dexie transaction: a transaction
  * commits as soon as it awaits something that is not Dexie's.
  */
-export function loadAppRules(): Promise<typeof import('@kspay/shared/apps')> {
+export function loadAppRules() {
   return import('@kspay/shared/apps');
 }
