@@ -1,4 +1,5 @@
-import type { ErrorCode, MutationName } from '@kspay/shared';
+import type { ErrorCode } from '@kspay/shared/errors';
+import type { MutationName } from '@kspay/shared/sync';
 import type { AppRecord } from '@kspay/shared/app-record';
 
 /**

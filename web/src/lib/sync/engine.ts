@@ -30,7 +30,7 @@
  * each client's replica equals the server rows, and every create exists on the server exactly
  * once unless its client shows it as refused.
  */
-import { SYNC_SCHEMA_VERSION } from '@kspay/shared';
+import { SYNC_SCHEMA_VERSION } from '@kspay/shared/sync';
 import { readMeta, type KspayDb } from '../db/database';
 import { META_KEY } from '../db/types';
 import { SyncError } from './errors';

@@ -1,4 +1,4 @@
-import { fieldErrors } from '@kspay/shared';
+import { fieldErrors } from '@kspay/shared/errors';
 import type { z } from 'zod';
 
 /** A local write refused before it reached the outbox (bad input, unknown record). */

@@ -1,4 +1,4 @@
-import type { MutationName } from '@kspay/shared';
+import type { MutationName } from '@kspay/shared/sync';
 import type { AppStatus } from '@kspay/shared/app-record';
 import type { AppFields, AppFieldsInput, LogoUpload } from '@kspay/shared/apps';
 import { loadAppRules } from '../apps/validation';

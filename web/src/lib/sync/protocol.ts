@@ -1,4 +1,8 @@
-import { MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BODY_BYTES, SYNC_SCHEMA_VERSION } from '@kspay/shared';
+import {
+  MAX_MUTATIONS_PER_PUSH,
+  MAX_PUSH_BODY_BYTES,
+  SYNC_SCHEMA_VERSION
+} from '@kspay/shared/sync';
 import { appPushResponseSchema, pullResponseSchema } from '@kspay/shared/app-record';
 import { readMeta, type KspayDb } from '../db/database';
 import type { OutboxEntry, SyncMeta } from '../db/types';

@@ -1,4 +1,4 @@
-import { errorBodySchema } from '@kspay/shared';
+import { errorBodySchema } from '@kspay/shared/errors';
 import type { z } from 'zod';
 import { SyncError } from './errors';
 
