@@ -86,7 +86,7 @@ describeEachDialect('metrics: rollups equal a recount of transactions', (dialect
   }
 
   it('after any sequence of initiations, retries and (concurrent) status changes', async () => {
-    const store = transactionStore(t.services.db.db, t.services.clock);
+    const store = transactionStore(t.services.db, t.services.clock);
     let run = 0;
     await fc.assert(
       fc.asyncProperty(planArb, async (plan) => {

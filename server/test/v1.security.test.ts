@@ -218,4 +218,42 @@ describeEachDialect('payments API: security', (dialect) => {
     const fetched = await v1(t, 'GET', `/transaction/txnId/${tx.pe_txnId}`, { token });
     expect(await fetched.json()).toMatchObject({ result: { status: 'initiated' } });
   });
+
+  it('every answer, success or refusal, is uncacheable, unsniffable and unframeable', async () => {
+    const token = (await tokensFor(t, appId, pair)).accessToken;
+    const { res: created } = await initiate(t, token, 14);
+    const tx = ((await created.json()) as { result: { pe_txnId: string } }).result;
+    const answers = [
+      created,
+      await v1(t, 'GET', `/transaction/txnId/${tx.pe_txnId}`, { token }),
+      await v1(t, 'GET', '/transaction/txnId/tx_nothere', { token }),
+      await v1(t, 'GET', '/currencies'),
+      await v1(t, 'GET', '/no/such/endpoint', { token }),
+      await v1(t, 'POST', '/transaction/initiate', { token, body: '{' })
+    ];
+    expect(answers.map((r) => r.status)).toEqual([201, 200, 404, 400, 404, 400]);
+    for (const res of answers) {
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('content-security-policy')).toBe(
+        "default-src 'none'; frame-ancestors 'none'"
+      );
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    // Each answer has its own id, and a caller's own (plain) request id is kept for tracing.
+    expect(new Set(answers.map((r) => r.headers.get('x-request-id'))).size).toBe(answers.length);
+    const traced = await v1(t, 'GET', '/currencies', {
+      token,
+      headers: { 'x-request-id': 'order-4711' }
+    });
+    expect(traced.headers.get('x-request-id')).toBe('order-4711');
+    const hostile = await v1(t, 'GET', '/currencies', {
+      token,
+      headers: { 'x-request-id': 'evil"\\<script>' }
+    });
+    expect(hostile.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
 });

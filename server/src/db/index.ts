@@ -5,6 +5,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema';
 import { migrateToLatest } from './migrate';
+import { kyselyPreparedReads, sqlitePreparedReads, type PreparedReads } from './prepared';
 import { withStatementCache } from './statement-cache';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -12,6 +13,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Db {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** Hot-path reads compiled once (`prepared.ts`); committed state only. */
+  reads: PreparedReads;
   close(): Promise<void>;
 }
 
@@ -28,7 +31,12 @@ export async function openDb(opts: DbOptions): Promise<Db> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    result = { db, dialect: 'postgres', close: () => db.destroy() };
+    result = {
+      db,
+      dialect: 'postgres',
+      reads: kyselyPreparedReads(db),
+      close: () => db.destroy()
+    };
   } else {
     const file = opts.sqliteFile ?? path.join(opts.dataDir ?? 'data', 'kspay.sqlite');
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -40,7 +48,22 @@ export async function openDb(opts: DbOptions): Promise<Db> {
     const db = new Kysely<Database>({
       dialect: new SqliteDialect({ database: withStatementCache(sqlite) })
     });
-    result = { db, dialect: 'sqlite', close: () => db.destroy() };
+    // The hot-path reads' own connection (see `prepared.ts`), opened after the writer so the
+    // WAL files exist; `query_only` makes a write through it an error.
+    const reader = file === ':memory:' ? sqlite : new SQLite(file);
+    if (reader !== sqlite) {
+      reader.pragma('query_only = ON');
+      reader.pragma('busy_timeout = 5000');
+    }
+    result = {
+      db,
+      dialect: 'sqlite',
+      reads: sqlitePreparedReads(reader),
+      async close() {
+        if (reader !== sqlite) reader.close();
+        await db.destroy();
+      }
+    };
   }
   await migrateToLatest(result.db);
   return result;

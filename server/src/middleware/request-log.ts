@@ -1,5 +1,4 @@
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from '../env';
 import type { Logger } from '../lib/log';
 
 /**
@@ -16,7 +15,7 @@ function quiet(method: string, path: string, status: number): boolean {
  * status and duration. Headers and bodies are not logged.
  */
 export const requestLog = (log: Logger) =>
-  createMiddleware<AppEnv>(async (c, next) => {
+  createMiddleware<{ Variables: { requestId: string } }>(async (c, next) => {
     const start = performance.now();
     await next();
     const { method, path } = c.req;

@@ -1,11 +1,12 @@
 import type { Transaction, TransactionStatus } from '@kspay/shared';
 import type { Kysely, Selectable } from 'kysely';
+import type { Db } from '../db';
 import type { Database, TransactionsTable } from '../db/schema';
 import type { Clock } from '../lib/clock';
 import { newId } from '../lib/tokens';
 import { rollup } from './metrics';
 
-type TxRow = Selectable<TransactionsTable>;
+export type TxRow = Selectable<TransactionsTable>;
 
 export interface NewTransaction {
   appId: string;
@@ -39,7 +40,12 @@ export function toTransaction(r: TxRow): Transaction {
 }
 
 /** Sandbox transactions; each belongs to one app and is only ever read through it. */
-export function transactionStore(db: Kysely<Database>, clock: Clock) {
+export function transactionStore({ db, reads }: Db, clock: Clock) {
+  // `GET /v1/transaction/txnId/:id`, the payments API's most frequent read: compiled once.
+  const byId = reads.first((appId: string, id: string) =>
+    db.selectFrom('transactions').selectAll().where('app_id', '=', appId).where('id', '=', id)
+  );
+
   const byReference = (trx: Kysely<Database>, appId: string, ref: string) =>
     trx
       .selectFrom('transactions')
@@ -92,13 +98,7 @@ export function transactionStore(db: Kysely<Database>, clock: Clock) {
       // No stored id holds a NUL, and PostgreSQL refuses one in a text parameter (an error,
       // not "no row"): such an id names no transaction.
       if (id.includes('\u0000')) return null;
-      const row = await db
-        .selectFrom('transactions')
-        .selectAll()
-        .where('app_id', '=', appId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return row ?? null;
+      return (await byId(appId, id)) ?? null;
     },
 
     /**

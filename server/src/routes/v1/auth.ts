@@ -29,7 +29,7 @@ export const TOKEN_EXCHANGE_LIMIT: RateLimit = { max: 30, windowMs: 60 * 1000 };
  */
 export function v1AuthRoutes(s: Services) {
   const keys = keyStore(s.db, s.clock);
-  const tokens = accessTokenStore(s.db.db, s.clock);
+  const tokens = accessTokenStore(s.db, s.clock);
   const limits = rateLimitStore(s.db.db, s.clock);
 
   async function requireActiveApp(appId: string) {

@@ -2,11 +2,13 @@ import { parseKey } from '@kspay/shared';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Services } from '../../env';
-import { accessTokenStore, type AccessTokenStore } from '../../store/access-tokens';
+import { accessTokenStore, type ResolvedToken } from '../../store/access-tokens';
 import { appById, type AppState } from '../../store/apps-access';
 import { domainStore } from '../../store/domains';
 import { keyStore, keyUsable } from '../../store/keys';
+import type { TxRow } from '../../store/transactions';
 import { KsPayError } from './errors';
+import { setV1Header } from './frame';
 
 /** Who is calling `/v1`: an app, through one of its key pairs. */
 export interface Caller {
@@ -17,7 +19,14 @@ export interface Caller {
 }
 
 export interface V1Env {
-  Variables: { requestId: string; caller: Caller };
+  Variables: {
+    requestId: string;
+    caller: Caller;
+    /** Set by `requireBearerWithTransaction` only. */
+    transaction: TxRow | null;
+    /** The answer's headers, base ones included (`frame.ts`). */
+    v1Headers: Readonly<Record<string, string>>;
+  };
 }
 
 /** The app must still exist and be active: a disabled app mints and uses nothing (11011). */
@@ -38,8 +47,7 @@ export function bearerToken(c: Context): string | null {
  * re-read on every request (one statement, nothing cached): a disabled or replaced pair, or a
  * disabled or deleted app, stops its outstanding tokens at once, whatever their expiry says.
  */
-async function fromBearer(s: Services, tokens: AccessTokenStore, token: string): Promise<Caller> {
-  const found = await tokens.resolve(token, 'access');
+function callerOf(s: Services, found: ResolvedToken | null): Caller {
   if (!found) throw new KsPayError('tokenMissing');
   const now = s.clock.now().toISOString();
   if (found.expiresAt <= now) throw new KsPayError('tokenExpired');
@@ -51,11 +59,29 @@ async function fromBearer(s: Services, tokens: AccessTokenStore, token: string):
 }
 
 export const requireBearer = (s: Services) => {
-  const tokens = accessTokenStore(s.db.db, s.clock);
+  const tokens = accessTokenStore(s.db, s.clock);
   return createMiddleware<V1Env>(async (c, next) => {
     const token = bearerToken(c);
     if (!token) throw new KsPayError('tokenMissing');
-    c.set('caller', await fromBearer(s, tokens, token));
+    c.set('caller', callerOf(s, await tokens.resolve(token, 'access')));
+    await next();
+  });
+};
+
+/**
+ * `requireBearer` for a route named by the transaction it reads (`:id`): the token check and
+ * the read are one statement (`resolveWithTransaction`), the token refused exactly as above
+ * before anything about the transaction is looked at. Sets `transaction` (null: none of the
+ * caller's app has that id).
+ */
+export const requireBearerWithTransaction = (s: Services) => {
+  const tokens = accessTokenStore(s.db, s.clock);
+  return createMiddleware<V1Env>(async (c, next) => {
+    const token = bearerToken(c);
+    if (!token) throw new KsPayError('tokenMissing');
+    const found = await tokens.resolveWithTransaction(token, c.req.param('id') ?? '');
+    c.set('caller', callerOf(s, found?.token ?? null));
+    c.set('transaction', found?.transaction ?? null);
     await next();
   });
 };
@@ -67,13 +93,13 @@ export const requireBearer = (s: Services) => {
  * CORS header, so the browser hides even the refusal from the page.
  */
 export const requireBearerOrPublicKey = (s: Services) => {
-  const tokens = accessTokenStore(s.db.db, s.clock);
+  const tokens = accessTokenStore(s.db, s.clock);
   return createMiddleware<V1Env>(async (c, next) => {
     const token = bearerToken(c);
     const accessKey = c.req.header('x-access-key');
     if (token || !accessKey) {
       if (!token) throw new KsPayError('tokenMissing');
-      c.set('caller', await fromBearer(s, tokens, token));
+      c.set('caller', callerOf(s, await tokens.resolve(token, 'access')));
       return next();
     }
     const parsed = parseKey(accessKey);
@@ -85,8 +111,8 @@ export const requireBearerOrPublicKey = (s: Services) => {
     if (!(await domainStore(s.db, s.clock).isAllowed(key.app_id, origin))) {
       throw new KsPayError('invalidOrigin');
     }
-    c.header('Access-Control-Allow-Origin', origin);
-    c.header('Vary', 'Origin');
+    setV1Header(c, 'Access-Control-Allow-Origin', origin);
+    setV1Header(c, 'Vary', 'Origin');
     if (!keyUsable(key, s.clock.now().toISOString())) throw new KsPayError('inactiveKeyInDB');
     c.set('caller', { app: await activeApp(s, key.app_id), keyId: key.id, secretHash: null });
     await next();

@@ -5,6 +5,8 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError, ZodType } from 'zod';
 import type { Logger } from '../../lib/log';
+import type { V1Env } from './caller';
+import { setV1Header, v1Json } from './frame';
 
 /** Thrown anywhere under `/v1`; answered in KS Pay's envelope with its numeric code. */
 export class KsPayError extends Error {
@@ -31,8 +33,8 @@ export class KsPayError extends Error {
 }
 
 /** `{status, message: 'success', result}` with the same status on the wire. */
-export function ok<T>(c: Context, status: 200 | 201, result: T) {
-  return c.json({ status, message: 'success' as const, result }, status);
+export function ok<T>(c: Context<V1Env>, status: 200 | 201, result: T) {
+  return v1Json(c, status, { status, message: 'success' as const, result });
 }
 
 function errorBody(err: KsPayError): KsPayErrorBody {
@@ -46,7 +48,7 @@ function errorBody(err: KsPayError): KsPayErrorBody {
 }
 
 /** The `/v1` `onError`: never the `/api` error shape, never a stack trace. */
-export function v1ErrorHandler(log: Logger): ErrorHandler {
+export function v1ErrorHandler(log: Logger): ErrorHandler<V1Env> {
   return (err, c) => {
     let e: KsPayError;
     if (err instanceof KsPayError) e = err;
@@ -60,9 +62,8 @@ export function v1ErrorHandler(log: Logger): ErrorHandler {
       log.error({ err, requestId: c.get('requestId') }, 'unhandled error in /v1');
       e = new KsPayError('oopsSomethingWentWrong');
     }
-    for (const [k, v] of Object.entries(e.headers ?? {})) c.header(k, v);
-    c.header('Cache-Control', 'no-store');
-    return c.json(errorBody(e), e.status);
+    for (const [k, v] of Object.entries(e.headers ?? {})) setV1Header(c, k, v);
+    return v1Json(c, e.status, errorBody(e));
   };
 }
 

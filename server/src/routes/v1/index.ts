@@ -1,19 +1,21 @@
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Services } from '../../env';
-import { limitDeclaredBody, setResponseHeader } from '../../middleware/guards';
+import { limitDeclaredBody } from '../../middleware/guards';
+import { requestLog } from '../../middleware/request-log';
 import { domainStore } from '../../store/domains';
 import { v1AuthRoutes } from './auth';
 import type { V1Env } from './caller';
 import { PUBLIC_KEY_PATHS, v1CatalogRoutes } from './catalog';
-import { KsPayError, v1ErrorHandler } from './errors';
+import { KsPayError } from './errors';
+import { setV1Header, v1BaseHeaders, v1Frame, v1Json } from './frame';
 import { v1TransactionRoutes } from './transactions';
 
 export const V1_MAX_BODY_BYTES = 16 * 1024;
 
 /**
  * Bodies are JSON only (415 otherwise), capped at 16 KiB (413), and answers are never cached:
- * they carry tokens and transactions. No cookie is read anywhere under `/v1`.
+ * they carry tokens and transactions (`frame.ts`). No cookie is read anywhere under `/v1`.
  */
 const jsonOnly = createMiddleware<V1Env>(async (c, next) => {
   if (c.req.method === 'POST') {
@@ -28,7 +30,6 @@ const jsonOnly = createMiddleware<V1Env>(async (c, next) => {
     }
   }
   await next();
-  setResponseHeader(c, 'Cache-Control', 'no-store');
 });
 
 /**
@@ -44,19 +45,26 @@ function preflight(s: Services) {
     if (!origin || !publicPath || !(await domains.anyAllows(origin))) {
       throw new KsPayError('invalidOrigin');
     }
-    c.header('Access-Control-Allow-Origin', origin);
-    c.header('Access-Control-Allow-Methods', 'GET');
-    c.header('Access-Control-Allow-Headers', 'x-access-key');
-    c.header('Access-Control-Max-Age', '600');
-    c.header('Vary', 'Origin');
-    return c.body(null, 204);
+    setV1Header(c, 'Access-Control-Allow-Origin', origin);
+    setV1Header(c, 'Access-Control-Allow-Methods', 'GET');
+    setV1Header(c, 'Access-Control-Allow-Headers', 'x-access-key');
+    setV1Header(c, 'Access-Control-Max-Age', '600');
+    setV1Header(c, 'Vary', 'Origin');
+    return v1Json(c, 204, null);
   });
 }
 
-/** The sandbox payments API, mounted at `/v1`. */
+/** Paths the payments API answers (and `v1ErrorHandler` covers). */
+export const isV1Path = (path: string) => path === '/v1' || path.startsWith('/v1/');
+
+/**
+ * The sandbox payments API, mounted at `/v1` AHEAD of the console's middleware: its answers
+ * are framed here (request id, log line, headers; `frame.ts`), the console's are not used.
+ */
 export function v1Routes(s: Services) {
+  // Its errors are answered by `v1ErrorHandler`, installed by `createApp` for `/v1` paths.
   const app = new Hono<V1Env>();
-  app.onError(v1ErrorHandler(s.log));
+  app.use('*', v1Frame(v1BaseHeaders(s.config.publicOrigin)), requestLog(s.log));
   app.options('*', preflight(s));
   app.use(
     '*',

@@ -10,10 +10,11 @@ import {
 import { Hono } from 'hono';
 import type { Services } from '../../env';
 import { toTransaction, transactionStore } from '../../store/transactions';
-import { requireBearer, type V1Env } from './caller';
+import { requireBearer, requireBearerWithTransaction, type V1Env } from './caller';
 import { findCurrency, findPaymentMethod, SANDBOX_GATEWAY } from './catalog';
 import { pagination, transactionRange } from './date-range';
 import { KsPayError, ok, v1Validate } from './errors';
+import { setV1Header } from './frame';
 
 /**
  * `x-signature` = hex(HMAC-SHA256(SHA-256(secretKey), signaturePayload(tx))). The server keeps
@@ -36,12 +37,14 @@ function signatureMatches(given: string, expected: string): boolean {
 
 /** Transactions of the calling app only: another app's id answers 24 like a missing one. */
 export function v1TransactionRoutes(s: Services) {
-  const store = transactionStore(s.db.db, s.clock);
+  const store = transactionStore(s.db, s.clock);
   const bearer = requireBearer(s);
+  const bearerWithTransaction = requireBearerWithTransaction(s);
 
+  // Every route names its bearer check first (the route registry's security cases hold each
+  // one to it); the token is checked before the input is.
   return new Hono<V1Env>()
-    .use('*', bearer)
-    .post('/initiate', v1Validate('json', initiateInput), async (c) => {
+    .post('/initiate', bearer, v1Validate('json', initiateInput), async (c) => {
       const input = c.req.valid('json');
       const { app, keyId, secretHash } = c.get('caller');
       if (input.appId !== undefined && input.appId !== app.id) {
@@ -82,7 +85,7 @@ export function v1TransactionRoutes(s: Services) {
           status: 409
         });
       }
-      if (!created) c.header('Idempotent-Replayed', 'true');
+      if (!created) setV1Header(c, 'Idempotent-Replayed', 'true');
       const tx = toTransaction(row);
       return ok(c, 201, {
         pe_txnId: tx.pe_txnId,
@@ -93,7 +96,7 @@ export function v1TransactionRoutes(s: Services) {
         signature: transactionSignature(secretHash ?? '', tx)
       });
     })
-    .post('/process', v1Validate('json', processInput), async (c) => {
+    .post('/process', bearer, v1Validate('json', processInput), async (c) => {
       const signature = c.req.header('x-signature');
       if (!signature) {
         throw new KsPayError('missingInRequest', { message: 'x-signature not present in Request' });
@@ -113,12 +116,12 @@ export function v1TransactionRoutes(s: Services) {
       const order: Transaction = toTransaction(settled);
       return ok(c, 200, { order });
     })
-    .get('/txnId/:id', async (c) => {
-      const row = await store.get(c.get('caller').app.id, c.req.param('id'));
+    .get('/txnId/:id', bearerWithTransaction, (c) => {
+      const row = c.get('transaction');
       if (!row) throw new KsPayError('noDataFound');
       return ok(c, 200, toTransaction(row));
     })
-    .get('/', v1Validate('query', transactionListQuery), async (c) => {
+    .get('/', bearer, v1Validate('query', transactionListQuery), async (c) => {
       const q = c.req.valid('query');
       const { app } = c.get('caller');
       const range = transactionRange(q.fromDate, q.toDate, app.createdAt, s.clock.now());
