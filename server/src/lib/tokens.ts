@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 
 /** A 256-bit random token in base64url (43 characters): sessions, password resets. */
 export function newToken(): string {
@@ -13,7 +13,8 @@ export function newToken(): string {
  * Passwords, which people choose, use scrypt instead (lib/password.ts).
  */
 export function hashToken(token: string): string {
-  return bytesToHex(sha256(utf8ToBytes(token)));
+  // Buffer.from: the same UTF-8 bytes as TextEncoder, at a fraction of its cost per call.
+  return bytesToHex(sha256(Buffer.from(token, 'utf8')));
 }
 
 /** Constant-time comparison of two equal-length strings (hex digests). */

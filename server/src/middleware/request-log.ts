@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Logger } from '../lib/log';
 
@@ -15,21 +16,33 @@ function quiet(method: string, path: string, status: number): boolean {
  * status and duration. Headers and bodies are not logged.
  */
 export const requestLog = (log: Logger) =>
-  createMiddleware<{ Variables: { requestId: string } }>(async (c, next) => {
+  createMiddleware<RequestIdEnv>(async (c, next) => {
     const start = performance.now();
     await next();
-    const { method, path } = c.req;
-    const status = c.res.status;
-    const level = quiet(method, path, status) ? 'debug' : 'info';
-    if (!log.isLevelEnabled(level)) return;
-    log[level](
-      {
-        requestId: c.get('requestId'),
-        method,
-        path,
-        status,
-        ms: Math.round((performance.now() - start) * 10) / 10
-      },
-      'request'
-    );
+    logRequest(log, c, c.get('requestId'), start);
   });
+
+type RequestIdEnv = { Variables: { requestId: string } };
+
+/** The line `requestLog` writes, for a request that began at `start` (performance.now()). */
+export function logRequest(
+  log: Logger,
+  c: Pick<Context, 'req' | 'res'>,
+  requestId: string,
+  start: number
+): void {
+  const { method, path } = c.req;
+  const status = c.res.status;
+  const level = quiet(method, path, status) ? 'debug' : 'info';
+  if (!log.isLevelEnabled(level)) return;
+  log[level](
+    {
+      requestId,
+      method,
+      path,
+      status,
+      ms: Math.round((performance.now() - start) * 10) / 10
+    },
+    'request'
+  );
+}

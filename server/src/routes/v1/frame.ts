@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Logger } from '../../lib/log';
+import { logRequest } from '../../middleware/request-log';
 import type { V1Env } from './caller';
 
 /**
@@ -34,15 +36,18 @@ const REQUEST_ID = /^[\w\-=]{1,255}$/;
 
 /**
  * First under `/v1`: the request id (the merchant's own, or a new UUID) for the log line and
- * the `X-Request-Id` answer header, and the answer's extra headers (CORS, Retry-After…),
- * collected in a plain object until the answer is built by `v1Json`.
+ * the `X-Request-Id` answer header, the answer's extra headers (CORS, Retry-After…) collected
+ * in a plain object until `v1Json` builds the answer, and the request's log line
+ * (`logRequest`, as the console's `requestLog` writes it).
  */
-export const v1Frame = (base: Readonly<Record<string, string>>) =>
+export const v1Frame = (base: Readonly<Record<string, string>>, log: Logger) =>
   createMiddleware<V1Env>(async (c, next) => {
+    const start = performance.now();
     const given = c.req.header('x-request-id');
     c.set('requestId', given && REQUEST_ID.test(given) ? given : randomUUID());
     c.set('v1Headers', base);
     await next();
+    logRequest(log, c, c.get('requestId'), start);
   });
 
 /** Adds a header to the answer this request will get, success or error. */

@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Services } from '../../env';
 import { limitDeclaredBody } from '../../middleware/guards';
-import { requestLog } from '../../middleware/request-log';
 import { domainStore } from '../../store/domains';
 import { v1AuthRoutes } from './auth';
 import type { V1Env } from './caller';
@@ -14,23 +13,37 @@ import { v1TransactionRoutes } from './transactions';
 export const V1_MAX_BODY_BYTES = 16 * 1024;
 
 /**
- * Bodies are JSON only (415 otherwise), capped at 16 KiB (413), and answers are never cached:
+ * Bodies are JSON only (415 otherwise) and capped at 16 KiB (413); answers are never cached:
  * they carry tokens and transactions (`frame.ts`). No cookie is read anywhere under `/v1`.
+ * A GET or HEAD has no body: it passes straight through (the hot path is a GET).
  */
-const jsonOnly = createMiddleware<V1Env>(async (c, next) => {
-  if (c.req.method === 'POST') {
-    const type = c.req.header('content-type') ?? '';
-    const length = c.req.header('content-length');
-    const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding');
-    if ((hasBody || type) && !/^application\/json\s*(;|$)/i.test(type)) {
-      throw new KsPayError('invalidRequest', {
-        message: 'Send the request body as application/json',
-        status: 415
-      });
-    }
-  }
-  await next();
-});
+function bodyRules() {
+  const limit = limitDeclaredBody(V1_MAX_BODY_BYTES, () => {
+    throw new KsPayError('invalidRequest', {
+      message: `The request body is larger than ${V1_MAX_BODY_BYTES} bytes`,
+      status: 413
+    });
+  });
+  return createMiddleware<V1Env>(async (c, next) => {
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD') return next();
+    await limit(c, async () => {
+      if (method === 'POST') {
+        const type = c.req.header('content-type') ?? '';
+        const length = c.req.header('content-length');
+        const hasBody =
+          (length !== undefined && length !== '0') || c.req.header('transfer-encoding');
+        if ((hasBody || type) && !/^application\/json\s*(;|$)/i.test(type)) {
+          throw new KsPayError('invalidRequest', {
+            message: 'Send the request body as application/json',
+            status: 415
+          });
+        }
+      }
+      await next();
+    });
+  });
+}
 
 /**
  * CORS preflights carry no key, so they cannot name an app: a preflight is answered for the
@@ -64,18 +77,9 @@ export const isV1Path = (path: string) => path === '/v1' || path.startsWith('/v1
 export function v1Routes(s: Services) {
   // Its errors are answered by `v1ErrorHandler`, installed by `createApp` for `/v1` paths.
   const app = new Hono<V1Env>();
-  app.use('*', v1Frame(v1BaseHeaders(s.config.publicOrigin)), requestLog(s.log));
+  app.use('*', v1Frame(v1BaseHeaders(s.config.publicOrigin), s.log));
   app.options('*', preflight(s));
-  app.use(
-    '*',
-    limitDeclaredBody(V1_MAX_BODY_BYTES, () => {
-      throw new KsPayError('invalidRequest', {
-        message: `The request body is larger than ${V1_MAX_BODY_BYTES} bytes`,
-        status: 413
-      });
-    }),
-    jsonOnly
-  );
+  app.use('*', bodyRules());
   app.route('/auth', v1AuthRoutes(s));
   app.route('/transaction', v1TransactionRoutes(s));
   app.route('/', v1CatalogRoutes(s));
