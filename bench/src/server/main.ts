@@ -48,6 +48,12 @@ for (let i = 0; i < count; i++) {
 }
 
 let bare: unknown = null;
+// The floor under any call that checks something in the database: one read of one column of
+// one row through the same compiled-read path the API uses (db/prepared.ts).
+const oneRead = services.db.reads.first((id: string) =>
+  services.db.db.selectFrom('transactions').select('id').where('id', '=', id)
+);
+const bareTxId = () => (bare as { result?: { pe_txnId?: string } } | null)?.result?.pe_txnId ?? '';
 const pageDir = process.env.BENCH_PAGE_DIR;
 const bench = new Hono()
   .put('/bench/bare', async (c) => {
@@ -56,6 +62,11 @@ const bench = new Hono()
   })
   // The same JSON as the measured API answer, serialised per request as the API does.
   .get('/bench/bare', (c) => c.json(bare))
+  // The bare route plus that one read (benchmark 1's "floor" row).
+  .get('/bench/one-read', async (c) => {
+    if (!(await oneRead(bareTxId()))) return c.json(null, 404);
+    return c.json(bare);
+  })
   // Heap after a full collection (with --expose-gc in BENCH_SERVER_FLAGS): a leak, or just
   // a heap that has not been collected yet?
   .get('/bench/memory', (c) => {
