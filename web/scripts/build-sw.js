@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { generateSW, getManifest } from 'workbox-build';
 
 const buildDir = fileURLToPath(new URL('../build', import.meta.url));
@@ -11,10 +11,16 @@ const swFile = path.join(buildDir, 'service-worker.js');
 
 /**
  * Everything the app needs to start with no connection; previews/ (the manifest's screenshots)
- * only serves the installer.
+ * only serves the installer. The .br and .gz copies the adapter wrote beside each file are the
+ * same files compressed for the wire: the worker's fetches receive them decoded, so they are
+ * never precached themselves (the patterns name no such extension; the ignores say so twice).
  */
 const globPatterns = ['**/*.{html,js,css,woff2,svg,png,webmanifest}'];
-const globIgnores = ['service-worker.js', 'workbox-*.js', 'previews/**'];
+const globIgnores = ['service-worker.js', 'workbox-*.js', 'previews/**', '**/*.br', '**/*.gz'];
+
+// The adapter compressed build/ before this worker existed. Compressed copies of a worker from
+// an earlier run must not outlive it: served for the new worker, they would hide every update.
+for (const suffix of ['.br', '.gz']) fs.rmSync(swFile + suffix, { force: true });
 
 /**
  * Navigations the SPA shell must not answer. The server's own paths: the API (its data lives in
@@ -56,6 +62,21 @@ const { count, size, warnings } = await generateSW({
 });
 
 for (const warning of warnings) process.stderr.write(`service worker: ${warning}\n`);
+
+// The worker's own compressed copies, written as the adapter writes the others (brotli at its
+// best quality in text mode, gzip at level 9), from the bytes just written.
+const worker = fs.readFileSync(swFile);
+fs.writeFileSync(
+  `${swFile}.br`,
+  brotliCompressSync(worker, {
+    params: {
+      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+      [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+      [constants.BROTLI_PARAM_SIZE_HINT]: worker.length
+    }
+  })
+);
+fs.writeFileSync(`${swFile}.gz`, gzipSync(worker, { level: constants.Z_BEST_COMPRESSION }));
 
 // The budget counts what a first visit transfers for the precache, compressed as the wire would.
 const { manifestEntries } = await getManifest({
