@@ -13,7 +13,7 @@ const swFile = path.join(buildDir, 'service-worker.js');
  * Everything the app needs to start with no connection; previews/ (the manifest's screenshots)
  * only serves the installer. The .br and .gz copies the adapter wrote beside each file are the
  * same files compressed for the wire: the worker's fetches receive them decoded, so they are
- * never precached themselves (the patterns name no such extension; the ignores say so twice).
+ * never precached themselves (the patterns name no such extension, and the ignores make sure).
  */
 const globPatterns = ['**/*.{html,js,css,woff2,svg,png,webmanifest}'];
 const globIgnores = ['service-worker.js', 'workbox-*.js', 'previews/**', '**/*.br', '**/*.gz'];
@@ -78,7 +78,8 @@ fs.writeFileSync(
 );
 fs.writeFileSync(`${swFile}.gz`, gzipSync(worker, { level: constants.Z_BEST_COMPRESSION }));
 
-// The budget counts what a first visit transfers for the precache, compressed as the wire would.
+// The budget counts what a first visit transfers for the precache, as gzip at zlib's default
+// level (the server sends the smaller brotli copies to browsers that accept them).
 const { manifestEntries } = await getManifest({
   globDirectory: buildDir,
   globPatterns,
