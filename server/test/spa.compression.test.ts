@@ -198,32 +198,3 @@ describe('a compressed copy that is not its file', () => {
     expect((await bytes(res)).equals(file)).toBe(true);
   });
 });
-
-const BUILD = path.resolve(import.meta.dirname, '../../web/build');
-describe.skipIf(!fs.existsSync(path.join(BUILD, 'service-worker.js')))(
-  'the production build',
-  () => {
-    it('has a .br and .gz of the shell, the worker and every script, each decoding to it', () => {
-      const files = fs.readdirSync(BUILD, { recursive: true, encoding: 'utf8' });
-      const scripts = files.filter((f) => /\.(?:js|css|html)$/.test(f));
-      expect(scripts).toContain('service-worker.js');
-      for (const f of scripts) {
-        const original = fs.readFileSync(path.join(BUILD, f));
-        expect(
-          brotliDecompressSync(fs.readFileSync(path.join(BUILD, `${f}.br`))).equals(original),
-          f
-        ).toBe(true);
-        expect(gunzipSync(fs.readFileSync(path.join(BUILD, `${f}.gz`))).equals(original), f).toBe(
-          true
-        );
-      }
-    });
-
-    it('never precaches a compressed copy (the worker fetches files, decoded)', () => {
-      const sw = fs.readFileSync(path.join(BUILD, 'service-worker.js'), 'utf8');
-      const urls = [...sw.matchAll(/url:"([^"]+)"/g)].map((m) => m[1]);
-      expect(urls).toContain('index.html');
-      expect(urls.filter((u) => /\.(?:br|gz)$/.test(u ?? ''))).toEqual([]);
-    });
-  }
-);
