@@ -51,6 +51,34 @@ export default ts.config(
     ...ts.configs.disableTypeChecked
   },
   {
+    // What every signed-in page loads (the shell, the dashboard, the sync engine, the local
+    // database) must not pull in the app-registration rules and their country, phone and
+    // postcode data (~90 KB gzipped; Lighthouse budget of issue 6): types only, the rules
+    // through `$lib/apps/validation` (loaded when a write needs them).
+    files: [
+      'web/src/lib/sync/**',
+      'web/src/lib/db/**',
+      'web/src/lib/pwa/**',
+      'web/src/routes/+layout.*',
+      'web/src/routes/(app)/+layout.*',
+      'web/src/routes/(app)/+page.*'
+    ],
+    ignores: ['**/*.test.ts', '**/testing/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['apps', 'app-fields', 'countries', 'phone', 'postcode'].map((m) => ({
+            name: `@kspay/shared/${m}`,
+            allowTypeImports: true,
+            message:
+              'Heavy on first load: import types only, or load the rules via $lib/apps/validation.'
+          }))
+        }
+      ]
+    }
+  },
+  {
     files: ['**/test/**', '**/*.test.ts', 'e2e/**', 'scripts/**', 'bench/**'],
     rules: { 'no-console': 'off' }
   }
