@@ -1,18 +1,16 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { describe } from 'vitest';
 import { PG_ADMIN_URL } from './services';
+import { spawnServer } from './spawned-server';
 
 /**
- * Real server processes (`tsx src/main.ts`, exactly as `pnpm start` runs the API) on one
+ * Real server processes (`spawnServer`: `src/main.ts` as `pnpm start` runs the API) on one
  * throw-away PostgreSQL database, for the multi-process suites. Every process gets the same
  * PUBLIC_ORIGIN, as processes behind one load balancer do: a browser sees one origin.
  */
-const SERVER_DIR = path.resolve(import.meta.dirname, '../..');
 export const SHARED_ORIGIN = 'http://localhost:8787';
 
 async function postgresReachable(): Promise<boolean> {
@@ -64,17 +62,6 @@ export async function emptyDatabase() {
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 export interface ServerProcess {
   /** Where to send requests: `http://127.0.0.1:<port>`. */
   base: string;
@@ -82,46 +69,16 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** One API-only server process; resolves once `/api/health` answers. */
+/** One API-only server process on its own data directory; resolves once `/api/health` answers. */
 export async function startProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const port = await freePort();
-  const logs: string[] = [];
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kspay-mp-'));
-  const child = spawn(path.join(SERVER_DIR, 'node_modules/.bin/tsx'), ['src/main.ts'], {
-    cwd: SERVER_DIR,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      WEB_ROOT: '',
-      PUBLIC_ORIGIN: SHARED_ORIGIN,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      ...env
-    },
-    stdio: ['ignore', 'pipe', 'pipe']
-  });
-  child.stdout.on('data', (d: Buffer) => logs.push(d.toString()));
-  child.stderr.on('data', (d: Buffer) => logs.push(d.toString()));
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited:\n${logs.join('')}`);
-    const up = await fetch(`${base}/api/health`).then(
-      (r) => r.ok,
-      () => false
-    );
-    if (up) break;
-    if (Date.now() > deadline) throw new Error(`server did not start:\n${logs.join('')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const server = await spawnServer({ PUBLIC_ORIGIN: SHARED_ORIGIN, DATA_DIR: dataDir, ...env });
   return {
-    base,
-    logs,
+    base: server.base,
+    logs: server.logs,
     async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
+      server.kill('SIGTERM');
+      await server.exited;
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   };

@@ -1,6 +1,17 @@
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
-import { freePort } from './processes';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 const SERVER_DIR = path.resolve(import.meta.dirname, '../..');
 /** The origin every spawned server believes it is served from (requests send it as Origin). */
