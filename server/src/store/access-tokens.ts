@@ -3,7 +3,7 @@ import type { Database } from '../db/schema';
 import type { Clock } from '../lib/clock';
 import { hashToken, newToken } from '../lib/tokens';
 import type { AppState } from './apps-access';
-import type { TxRow } from './transactions';
+import { couldBeTransactionId, type TxRow } from './transactions';
 
 /** Access tokens are short-lived; the refresh token renews them (single use, rotated). */
 export const ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
@@ -180,8 +180,7 @@ export function accessTokenStore({ db, reads }: Db, clock: Clock) {
       txId: string
     ): Promise<{ token: ResolvedToken; transaction: TxRow | null } | null> {
       if (!tokenWellFormed(token, 'access')) return null;
-      // No stored id holds a NUL, and PostgreSQL refuses one in a text parameter.
-      if (txId.includes('\u0000')) {
+      if (!couldBeTransactionId(txId)) {
         const found = await this.resolve(token, 'access');
         return found && { token: found, transaction: null };
       }

@@ -21,6 +21,12 @@ export interface NewTransaction {
   redirectUrl: string | null;
 }
 
+/**
+ * No stored id holds a NUL, and PostgreSQL refuses one in a text parameter (an error, not "no
+ * row"): such an id names no transaction and must not reach a query.
+ */
+export const couldBeTransactionId = (id: string) => !id.includes('\u0000');
+
 export function toTransaction(r: TxRow): Transaction {
   return {
     pe_txnId: r.id,
@@ -95,9 +101,7 @@ export function transactionStore({ db, reads }: Db, clock: Clock) {
     },
 
     async get(appId: string, id: string): Promise<TxRow | null> {
-      // No stored id holds a NUL, and PostgreSQL refuses one in a text parameter (an error,
-      // not "no row"): such an id names no transaction.
-      if (id.includes('\u0000')) return null;
+      if (!couldBeTransactionId(id)) return null;
       return (await byId(appId, id)) ?? null;
     },
 
