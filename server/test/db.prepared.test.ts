@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db';
-import { compileWithSlots } from '../src/db/prepared';
+import { compileWithSlots, rowNamer } from '../src/db/prepared';
 import { describeEachDialect, freshDatabase } from './helpers/services';
 
 /**
@@ -51,6 +51,31 @@ describeEachDialect('prepared reads', (dialect) => {
     expect(await read('nobody@example.com', 'Prepared')).toBeUndefined();
   });
 
+  it('names every column of a wide join as Kysely does, null and numbers included', async () => {
+    const read = db.reads.first((email: string) =>
+      db.db
+        .selectFrom('users')
+        .leftJoin('apps', 'apps.user_id', 'users.id')
+        .select(['users.id', 'users.email', 'users.name', 'users.created_at'])
+        .select(['apps.id as app_id', 'apps.version as app_version'])
+        .select(sql<number>`41 + 1`.as('answer'))
+        .select(sql<string>`'it''s "quoted"'`.as('it\'s "odd"'))
+        .where('users.email', '=', email)
+    );
+    const expected = await db.db
+      .selectFrom('users')
+      .leftJoin('apps', 'apps.user_id', 'users.id')
+      .select(['users.id', 'users.email', 'users.name', 'users.created_at'])
+      .select(['apps.id as app_id', 'apps.version as app_version'])
+      .select(sql<number>`41 + 1`.as('answer'))
+      .select(sql<string>`'it''s "quoted"'`.as('it\'s "odd"'))
+      .where('users.email', '=', 'prepared@example.com')
+      .executeTakeFirst();
+    const row = await read('prepared@example.com');
+    expect(row).toEqual(expected);
+    expect(row).toMatchObject({ app_id: null, answer: 42, 'it\'s "odd"': 'it\'s "quoted"' });
+  });
+
   it('sees a committed change at once, and never an uncommitted one', async () => {
     const read = byEmail();
     const renamed = (name: string) => db.db.updateTable('users').set({ name });
@@ -83,6 +108,24 @@ describe('prepared reads on SQLite', () => {
     } finally {
       await database.drop();
     }
+  });
+});
+
+describe('rowNamer', () => {
+  it('names each value by its column, whatever characters the name holds', () => {
+    const names = ['id', 'a "quoted" name', "it's", 'back\\slash', 'line\nbreak', 'constructor'];
+    const named = rowNamer(names)(names.map((_, i) => i)) as Record<string, unknown>;
+    expect(Object.keys(named)).toEqual(names);
+    names.forEach((n, i) => expect(named[n]).toBe(i));
+    expect(Object.getPrototypeOf(named)).toBe(Object.prototype);
+  });
+
+  it('refuses a column named __proto__ (a literal would take it for the prototype)', () => {
+    expect(() => rowNamer(['id', '__proto__'])).toThrow(/__proto__/);
+  });
+
+  it('keeps the last value of a name given twice, as better-sqlite3 does', () => {
+    expect(rowNamer(['id', 'id'])(['first', 'second'])).toEqual({ id: 'second' });
   });
 });
 

@@ -55,11 +55,32 @@ function bind(bindings: Binding[], args: unknown[]): unknown[] {
   return bindings.map((b) => ('arg' in b ? args[b.arg] : b.value));
 }
 
+/**
+ * A function that names a row read as an array: `(r) => ({ "id": r[0], "status": r[1] })`,
+ * generated once per statement from its column names. An object literal of fixed shape is
+ * built in one step; adding 25 computed keys one by one (a loop) turns the object into a hash
+ * table, ~50 times slower to build and slower to read (3 µs against 0.06 µs per row here).
+ * The names are the statement's own columns, quoted by JSON.stringify: no input reaches it.
+ * A name given twice keeps its last value, as better-sqlite3's own objects do.
+ */
+export function rowNamer(names: readonly string[]): (row: readonly unknown[]) => object {
+  // In an object literal `"__proto__": x` sets the prototype instead of naming a value.
+  if (names.includes('__proto__')) throw new Error('prepared read: a column named __proto__');
+  const fields = names.map((name, i) => `${JSON.stringify(name)}: r[${i}]`).join(', ');
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- see above: trusted names only
+  return new Function('r', `return { ${fields} };`) as (row: readonly unknown[]) => object;
+}
+
 export function sqlitePreparedReads(reader: SqliteConnection): PreparedReads {
   return {
     first<A extends unknown[], R>(build: (...args: A) => Compilable<R>) {
       let compiled:
-        { stmt: Statement<unknown[], unknown[]>; names: string[]; bindings: Binding[] } | undefined;
+        | {
+            stmt: Statement<unknown[], unknown[]>;
+            name: (row: readonly unknown[]) => object;
+            bindings: Binding[];
+          }
+        | undefined;
       // async only so that a throw (a bad statement) is a rejection like Kysely's.
       // eslint-disable-next-line @typescript-eslint/require-await
       return async (...args: A) => {
@@ -67,15 +88,12 @@ export function sqlitePreparedReads(reader: SqliteConnection): PreparedReads {
         if (!compiled) {
           const { sql, bindings } = compileWithSlots(build);
           const stmt = reader.prepare<unknown[], unknown[]>(sql).raw(true);
-          compiled = { stmt, names: stmt.columns().map((c) => c.name), bindings };
+          compiled = { stmt, name: rowNamer(stmt.columns().map((c) => c.name)), bindings };
         }
         // Rows as arrays, named here: better-sqlite3 building the object itself (a V8 API call
         // per column) costs a third of a wide row's read.
         const row = compiled.stmt.get(bind(compiled.bindings, args));
-        if (!row) return undefined;
-        const named: Record<string, unknown> = {};
-        for (let i = 0; i < compiled.names.length; i++) named[compiled.names[i] as string] = row[i];
-        return named as R;
+        return row ? (compiled.name(row) as R) : undefined;
       };
     }
   };
