@@ -3,7 +3,7 @@ import type { Database } from '../db/schema';
 import type { Clock } from '../lib/clock';
 import { hashToken, newToken } from '../lib/tokens';
 import type { AppState } from './apps-access';
-import { couldBeTransactionId, type TxRow } from './transactions';
+import { couldBeTransactionId, TX_ANSWER_COLUMNS, type TxAnswerRow } from './transactions';
 
 /** Access tokens are short-lived; the refresh token renews them (single use, rotated). */
 export const ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
@@ -21,14 +21,22 @@ export function tokenWellFormed(token: string, kind: TokenKind): boolean {
   return TOKEN_FORMAT[kind].test(token);
 }
 
-/** A token with everything a request needs to decide whether it may still be used. */
-export interface ResolvedToken {
-  tokenHash: string;
-  keyId: string;
-  appId: string;
+/**
+ * What decides whether a token may still be used: its expiry, its key pair's status and
+ * expiry, and its app's status (null once the app is deleted).
+ */
+export interface BearerState {
   expiresAt: string;
   keyStatus: Database['api_keys']['status'];
   keyExpiresAt: string | null;
+  appStatus: string | null;
+}
+
+/** A token with everything a request needs to decide whether it may still be used. */
+export interface ResolvedToken extends BearerState {
+  tokenHash: string;
+  keyId: string;
+  appId: string;
   /** SHA-256 of the pair's secret: the HMAC key of `x-signature`. */
   secretHash: string;
   /** The token's app as of this read; null once the app is deleted. */
@@ -58,6 +66,7 @@ function resolved(tokenHash: string, row: TokenRow): ResolvedToken {
     expiresAt: row.token_expires_at,
     keyStatus: row.key_status,
     keyExpiresAt: row.key_expires_at,
+    appStatus: row.app_status,
     secretHash: row.key_secret_hash,
     app:
       row.app_row_id === null
@@ -102,16 +111,29 @@ export function accessTokenStore({ db, reads }: Db, clock: Clock) {
       .where('access_tokens.token_hash', '=', tokenHash)
       .where('access_tokens.kind', '=', kind);
 
-  // The bearer check of every `/v1` call, compiled once (db/prepared.ts); and the same check
+  // The bearer check of every `/v1` call, compiled once (db/prepared.ts); and the check alone
   // fused with the read of one of the token's app's transactions: `GET /v1/transaction/txnId`,
-  // the API's most frequent call, is then one statement.
+  // the API's most frequent call, is then one statement of the 17 columns its answer needs.
   const byHash = reads.first(tokenQuery);
-  const byHashWithTransaction = reads.first((tokenHash: string, kind: TokenKind, txId: string) =>
-    tokenQuery(tokenHash, kind)
+  const checkWithTransaction = reads.first((tokenHash: string, kind: TokenKind, txId: string) =>
+    db
+      .selectFrom('access_tokens')
+      .innerJoin('api_keys', 'api_keys.id', 'access_tokens.key_id')
+      .leftJoin('apps', (j) =>
+        j.onRef('apps.id', '=', 'access_tokens.app_id').on('apps.deleted_at', 'is', null)
+      )
       .leftJoin('transactions', (j) =>
         j.onRef('transactions.app_id', '=', 'access_tokens.app_id').on('transactions.id', '=', txId)
       )
-      .selectAll('transactions')
+      .select([
+        'access_tokens.expires_at as token_expires_at',
+        'api_keys.status as key_status',
+        'api_keys.expires_at as key_expires_at',
+        'apps.status as app_status'
+      ])
+      .select(TX_ANSWER_COLUMNS.map((c) => `transactions.${c}` as const))
+      .where('access_tokens.token_hash', '=', tokenHash)
+      .where('access_tokens.kind', '=', kind)
   );
 
   async function prune(now: Date) {
@@ -171,45 +193,48 @@ export function accessTokenStore({ db, reads }: Db, clock: Clock) {
     },
 
     /**
-     * `resolve` of an access token and, in the same statement, the transaction `txId` of the
-     * token's app (null when that app has no such transaction). The caller checks the token
-     * first: a refused token reveals nothing about the transaction.
+     * The bearer check of an access token and, in the same statement, the transaction `txId`
+     * of the token's app (null when that app has no such transaction). The caller checks the
+     * token first: a refused token reveals nothing about the transaction.
      */
-    async resolveWithTransaction(
+    async checkWithTransaction(
       token: string,
       txId: string
-    ): Promise<{ token: ResolvedToken; transaction: TxRow | null } | null> {
+    ): Promise<{ bearer: BearerState; transaction: TxAnswerRow | null } | null> {
       if (!tokenWellFormed(token, 'access')) return null;
       if (!couldBeTransactionId(txId)) {
         const found = await this.resolve(token, 'access');
-        return found && { token: found, transaction: null };
+        return found && { bearer: found, transaction: null };
       }
-      const tokenHash = hashToken(token);
-      const row = await byHashWithTransaction(tokenHash, 'access', txId);
+      const row = await checkWithTransaction(hashToken(token), 'access', txId);
       if (!row) return null;
+      const bearer: BearerState = {
+        expiresAt: row.token_expires_at,
+        keyStatus: row.key_status,
+        keyExpiresAt: row.key_expires_at,
+        appStatus: row.app_status
+      };
       // A LEFT JOIN that matched has every NOT NULL column of the row; one that did not has a
-      // null id. (Named one by one: an object rest over this wide row costs more than the read.)
-      const transaction: TxRow | null =
+      // null id. (Named one by one: an object rest over this row costs more than the read.)
+      const transaction: TxAnswerRow | null =
         row.id === null
           ? null
           : {
               id: row.id,
-              app_id: row.app_id as string,
-              key_id: row.key_id,
               reference_number: row.reference_number as string,
               provider_order_id: row.provider_order_id as string,
-              currency_id: row.currency_id as string,
+              amount_minor: row.amount_minor as number,
               currency_code: row.currency_code as string,
+              currency_id: row.currency_id as string,
               payment_method_id: row.payment_method_id as string,
               payment_mode: row.payment_mode as string,
               gateway: row.gateway as string,
-              amount_minor: row.amount_minor as number,
-              status: row.status as TxRow['status'],
+              status: row.status as TxAnswerRow['status'],
               redirect_url: row.redirect_url,
               created_at: row.created_at as string,
               updated_at: row.updated_at as string
             };
-      return { token: resolved(tokenHash, row), transaction };
+      return { bearer, transaction };
     },
 
     /**

@@ -27,7 +27,26 @@ export interface NewTransaction {
  */
 export const couldBeTransactionId = (id: string) => !id.includes('\u0000');
 
-export function toTransaction(r: TxRow): Transaction {
+/** The columns a transaction's answer is made of (all but its app and key pair). */
+export const TX_ANSWER_COLUMNS = [
+  'id',
+  'reference_number',
+  'provider_order_id',
+  'amount_minor',
+  'currency_code',
+  'currency_id',
+  'payment_method_id',
+  'payment_mode',
+  'gateway',
+  'status',
+  'redirect_url',
+  'created_at',
+  'updated_at'
+] as const satisfies readonly (keyof TxRow)[];
+
+export type TxAnswerRow = Pick<TxRow, (typeof TX_ANSWER_COLUMNS)[number]>;
+
+export function toTransaction(r: TxAnswerRow): Transaction {
   return {
     pe_txnId: r.id,
     referenceNumber: r.reference_number,

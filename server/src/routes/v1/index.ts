@@ -15,7 +15,7 @@ export const V1_MAX_BODY_BYTES = 16 * 1024;
 /**
  * Bodies are JSON only (415 otherwise) and capped at 16 KiB (413); answers are never cached:
  * they carry tokens and transactions (`frame.ts`). No cookie is read anywhere under `/v1`.
- * A GET or HEAD has no body: it passes straight through (the hot path is a GET).
+ * Registered for the methods that carry a body only.
  */
 function bodyRules() {
   const limit = limitDeclaredBody(V1_MAX_BODY_BYTES, () => {
@@ -26,7 +26,6 @@ function bodyRules() {
   });
   return createMiddleware<V1Env>(async (c, next) => {
     const method = c.req.method;
-    if (method === 'GET' || method === 'HEAD') return next();
     await limit(c, async () => {
       if (method === 'POST') {
         const type = c.req.header('content-type') ?? '';
@@ -79,7 +78,8 @@ export function v1Routes(s: Services) {
   const app = new Hono<V1Env>();
   app.use('*', v1Frame(v1BaseHeaders(s.config.publicOrigin), s.log));
   app.options('*', preflight(s));
-  app.use('*', bodyRules());
+  // GET and HEAD have no body: they skip this layer altogether (the hot path is a GET).
+  app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', bodyRules());
   app.route('/auth', v1AuthRoutes(s));
   app.route('/transaction', v1TransactionRoutes(s));
   app.route('/', v1CatalogRoutes(s));

@@ -10,7 +10,7 @@ import {
 import { Hono } from 'hono';
 import type { Services } from '../../env';
 import { toTransaction, transactionStore } from '../../store/transactions';
-import { requireBearer, requireBearerWithTransaction, type V1Env } from './caller';
+import { bearerTransaction, requireBearer, type V1Env } from './caller';
 import { findCurrency, findPaymentMethod, SANDBOX_GATEWAY } from './catalog';
 import { pagination, transactionRange } from './date-range';
 import { KsPayError, ok, v1Validate } from './errors';
@@ -39,10 +39,10 @@ function signatureMatches(given: string, expected: string): boolean {
 export function v1TransactionRoutes(s: Services) {
   const store = transactionStore(s.db, s.clock);
   const bearer = requireBearer(s);
-  const bearerWithTransaction = requireBearerWithTransaction(s);
+  const bearerAndTransaction = bearerTransaction(s);
 
-  // Every route names its bearer check first (the route registry's security cases hold each
-  // one to it); the token is checked before the input is.
+  // Every route checks its bearer token first (the route registry's security cases hold each
+  // one to it), before the input is.
   return new Hono<V1Env>()
     .post('/initiate', bearer, v1Validate('json', initiateInput), async (c) => {
       const input = c.req.valid('json');
@@ -116,8 +116,9 @@ export function v1TransactionRoutes(s: Services) {
       const order: Transaction = toTransaction(settled);
       return ok(c, 200, { order });
     })
-    .get('/txnId/:id', bearerWithTransaction, (c) => {
-      const row = c.get('transaction');
+    .get('/txnId/:id', async (c) => {
+      // The bearer check comes first here too, fused with the read (`bearerTransaction`).
+      const row = await bearerAndTransaction(c, c.req.param('id'));
       if (!row) throw new KsPayError('noDataFound');
       return ok(c, 200, toTransaction(row));
     })
