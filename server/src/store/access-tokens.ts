@@ -3,7 +3,13 @@ import type { Database } from '../db/schema';
 import type { Clock } from '../lib/clock';
 import { hashToken, newToken } from '../lib/tokens';
 import type { AppState } from './apps-access';
-import { couldBeTransactionId, TX_ANSWER_COLUMNS, type TxAnswerRow } from './transactions';
+import {
+  couldBeTransactionId,
+  toTransaction,
+  transactionJsonSqlite,
+  TX_ANSWER_COLUMNS,
+  type TxAnswerRow
+} from './transactions';
 
 /** Access tokens are short-lived; the refresh token renews them (single use, rotated). */
 export const ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
@@ -85,7 +91,15 @@ function resolved(tokenHash: string, row: TokenRow): ResolvedToken {
  * authority of its own: each use re-reads its key pair and app (one join), so disabling
  * a pair refuses its outstanding tokens at once, and the disable also deletes them.
  */
-export function accessTokenStore({ db, reads }: Db, clock: Clock) {
+/** What decides whether a token may still be used, as the fused read returns it. */
+interface BearerRow {
+  token_expires_at: string;
+  key_status: Database['api_keys']['status'];
+  key_expires_at: string | null;
+  app_status: string | null;
+}
+
+export function accessTokenStore({ db, reads, dialect }: Db, clock: Clock) {
   let lastPrune = 0;
 
   /** A token with its key pair and app, read in one statement so all three are as fresh. */
@@ -113,9 +127,9 @@ export function accessTokenStore({ db, reads }: Db, clock: Clock) {
 
   // The bearer check of every `/v1` call, compiled once (db/prepared.ts); and the check alone
   // fused with the read of one of the token's app's transactions: `GET /v1/transaction/txnId`,
-  // the API's most frequent call, is then one statement of the 17 columns its answer needs.
+  // the API's most frequent call, is then one statement of what its check and answer need.
   const byHash = reads.first(tokenQuery);
-  const checkWithTransaction = reads.first((tokenHash: string, kind: TokenKind, txId: string) =>
+  const checkQuery = (tokenHash: string, kind: TokenKind, txId: string) =>
     db
       .selectFrom('access_tokens')
       .innerJoin('api_keys', 'api_keys.id', 'access_tokens.key_id')
@@ -131,10 +145,51 @@ export function accessTokenStore({ db, reads }: Db, clock: Clock) {
         'api_keys.expires_at as key_expires_at',
         'apps.status as app_status'
       ])
-      .select(TX_ANSWER_COLUMNS.map((c) => `transactions.${c}` as const))
       .where('access_tokens.token_hash', '=', tokenHash)
-      .where('access_tokens.kind', '=', kind)
+      .where('access_tokens.kind', '=', kind);
+  // SQLite writes the answer's JSON itself (`transactionJsonSqlite`); PostgreSQL's json
+  // functions space and order their output their own way, so there the columns are read and
+  // serialised here (the round trip dominates that read anyway).
+  const checkWithJson =
+    dialect === 'sqlite'
+      ? reads.first((tokenHash: string, kind: TokenKind, txId: string) =>
+          checkQuery(tokenHash, kind, txId).select(transactionJsonSqlite().as('transaction_json'))
+        )
+      : undefined;
+  const checkWithColumns = reads.first((tokenHash: string, kind: TokenKind, txId: string) =>
+    checkQuery(tokenHash, kind, txId).select(
+      TX_ANSWER_COLUMNS.map((c) => `transactions.${c}` as const)
+    )
   );
+
+  /** The check and the transaction's answer as JSON text (null: no such transaction). */
+  async function checkAndJson(
+    tokenHash: string,
+    txId: string
+  ): Promise<{ bearer: BearerState; transactionJson: string | null } | undefined> {
+    let transactionJson: string | null;
+    let row: BearerRow | undefined;
+    if (checkWithJson) {
+      const found = await checkWithJson(tokenHash, 'access', txId);
+      row = found;
+      transactionJson = found?.transaction_json ?? null;
+    } else {
+      const found = await checkWithColumns(tokenHash, 'access', txId);
+      row = found;
+      // A LEFT JOIN that matched has every NOT NULL column of the row; one that did not has
+      // a null id.
+      transactionJson =
+        found && found.id !== null ? JSON.stringify(toTransaction(found as TxAnswerRow)) : null;
+    }
+    if (!row) return undefined;
+    const bearer: BearerState = {
+      expiresAt: row.token_expires_at,
+      keyStatus: row.key_status,
+      keyExpiresAt: row.key_expires_at,
+      appStatus: row.app_status
+    };
+    return { bearer, transactionJson };
+  }
 
   async function prune(now: Date) {
     if (now.getTime() - lastPrune < PRUNE_EVERY_MS) return;
@@ -194,47 +249,20 @@ export function accessTokenStore({ db, reads }: Db, clock: Clock) {
 
     /**
      * The bearer check of an access token and, in the same statement, the transaction `txId`
-     * of the token's app (null when that app has no such transaction). The caller checks the
-     * token first: a refused token reveals nothing about the transaction.
+     * of the token's app as the JSON text of its answer (`toTransaction`), null when that app
+     * has no such transaction. The caller checks the token first: a refused token reveals
+     * nothing about the transaction.
      */
     async checkWithTransaction(
       token: string,
       txId: string
-    ): Promise<{ bearer: BearerState; transaction: TxAnswerRow | null } | null> {
+    ): Promise<{ bearer: BearerState; transactionJson: string | null } | null> {
       if (!tokenWellFormed(token, 'access')) return null;
       if (!couldBeTransactionId(txId)) {
         const found = await this.resolve(token, 'access');
-        return found && { bearer: found, transaction: null };
+        return found && { bearer: found, transactionJson: null };
       }
-      const row = await checkWithTransaction(hashToken(token), 'access', txId);
-      if (!row) return null;
-      const bearer: BearerState = {
-        expiresAt: row.token_expires_at,
-        keyStatus: row.key_status,
-        keyExpiresAt: row.key_expires_at,
-        appStatus: row.app_status
-      };
-      // A LEFT JOIN that matched has every NOT NULL column of the row; one that did not has a
-      // null id. (Named one by one: an object rest over this row costs more than the read.)
-      const transaction: TxAnswerRow | null =
-        row.id === null
-          ? null
-          : {
-              id: row.id,
-              reference_number: row.reference_number as string,
-              provider_order_id: row.provider_order_id as string,
-              amount_minor: row.amount_minor as number,
-              currency_code: row.currency_code as string,
-              currency_id: row.currency_id as string,
-              payment_method_id: row.payment_method_id as string,
-              payment_mode: row.payment_mode as string,
-              gateway: row.gateway as string,
-              status: row.status as TxAnswerRow['status'],
-              redirect_url: row.redirect_url,
-              created_at: row.created_at as string,
-              updated_at: row.updated_at as string
-            };
-      return { bearer, transaction };
+      return (await checkAndJson(hashToken(token), txId)) ?? null;
     },
 
     /**

@@ -6,7 +6,6 @@ import { accessTokenStore, type BearerState, type ResolvedToken } from '../../st
 import { appById, type AppState } from '../../store/apps-access';
 import { domainStore } from '../../store/domains';
 import { keyStore, keyUsable } from '../../store/keys';
-import type { TxAnswerRow } from '../../store/transactions';
 import { KsPayError } from './errors';
 import { setV1Header } from './frame';
 
@@ -82,18 +81,18 @@ export const requireBearer = (s: Services) => {
  * The bearer check and the read of transaction `id` of the token's app, as ONE statement
  * (`checkWithTransaction`), for `GET /v1/transaction/txnId/:id`, the API's most frequent call.
  * The token is refused exactly as `requireBearer` refuses it, before anything about the
- * transaction is looked at. Null: the app has no such transaction. No `caller` is made: the
- * answer is the transaction alone, and the statement reads only the columns the check and that
- * answer need.
+ * transaction is looked at. Answers the transaction's JSON text (`toTransaction`'s), null
+ * when the app has no such transaction. No `caller` is made: the answer is the transaction
+ * alone, and the statement reads only what the check and that answer need.
  */
 export function bearerTransaction(s: Services) {
   const tokens = accessTokenStore(s.db, s.clock);
-  return async (c: Context<V1Env>, id: string): Promise<TxAnswerRow | null> => {
+  return async (c: Context<V1Env>, id: string): Promise<string | null> => {
     const token = bearerToken(c);
     if (!token) throw new KsPayError('tokenMissing');
     const found = await tokens.checkWithTransaction(token, id);
     checkBearer(s, found?.bearer ?? null);
-    return found?.transaction ?? null;
+    return found?.transactionJson ?? null;
   };
 }
 

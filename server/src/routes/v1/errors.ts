@@ -6,7 +6,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError, ZodType } from 'zod';
 import type { Logger } from '../../lib/log';
 import type { V1Env } from './caller';
-import { setV1Header, v1Json } from './frame';
+import { setV1Header, v1Answer, v1Json } from './frame';
 
 /** Thrown anywhere under `/v1`; answered in KS Pay's envelope with its numeric code. */
 export class KsPayError extends Error {
@@ -35,6 +35,11 @@ export class KsPayError extends Error {
 /** `{status, message: 'success', result}` with the same status on the wire. */
 export function ok<T>(c: Context<V1Env>, status: 200 | 201, result: T) {
   return v1Json(c, status, { status, message: 'success' as const, result });
+}
+
+/** `ok` of a result already serialised to JSON: the same text `ok` would write. */
+export function okJson(c: Context<V1Env>, status: 200 | 201, resultJson: string) {
+  return v1Answer(c, status, `{"status":${status},"message":"success","result":${resultJson}}`);
 }
 
 function errorBody(err: KsPayError): KsPayErrorBody {

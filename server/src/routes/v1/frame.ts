@@ -61,10 +61,22 @@ export function v1Json(
   status: ContentfulStatusCode | 204,
   body: unknown
 ): Response {
-  const headers = { ...c.get('v1Headers'), 'x-request-id': c.get('requestId') };
-  if (status === 204) {
-    delete (headers as Record<string, string>)['content-type'];
+  return v1Answer(c, status, status === 204 ? null : JSON.stringify(body));
+}
+
+/** `v1Json` of a body already serialised. */
+export function v1Answer(
+  c: Context<V1Env>,
+  status: ContentfulStatusCode | 204,
+  json: string | null
+): Response {
+  const headers: Record<string, string> = {
+    ...c.get('v1Headers'),
+    'x-request-id': c.get('requestId')
+  };
+  if (json === null) {
+    delete headers['content-type'];
     return new Response(null, { status, headers });
   }
-  return new Response(JSON.stringify(body), { status, headers });
+  return new Response(json, { status, headers });
 }

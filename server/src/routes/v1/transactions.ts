@@ -13,7 +13,7 @@ import { toTransaction, transactionStore } from '../../store/transactions';
 import { bearerTransaction, requireBearer, type V1Env } from './caller';
 import { findCurrency, findPaymentMethod, SANDBOX_GATEWAY } from './catalog';
 import { pagination, transactionRange } from './date-range';
-import { KsPayError, ok, v1Validate } from './errors';
+import { KsPayError, ok, okJson, v1Validate } from './errors';
 import { setV1Header } from './frame';
 
 /**
@@ -118,9 +118,9 @@ export function v1TransactionRoutes(s: Services) {
     })
     .get('/txnId/:id', async (c) => {
       // The bearer check comes first here too, fused with the read (`bearerTransaction`).
-      const row = await bearerAndTransaction(c, c.req.param('id'));
-      if (!row) throw new KsPayError('noDataFound');
-      return ok(c, 200, toTransaction(row));
+      const json = await bearerAndTransaction(c, c.req.param('id'));
+      if (json === null) throw new KsPayError('noDataFound');
+      return okJson(c, 200, json);
     })
     .get('/', bearer, v1Validate('query', transactionListQuery), async (c) => {
       const q = c.req.valid('query');
