@@ -102,14 +102,18 @@ interface BearerRow {
 export function accessTokenStore({ db, reads, dialect }: Db, clock: Clock) {
   let lastPrune = 0;
 
-  /** A token with its key pair and app, read in one statement so all three are as fresh. */
-  const tokenQuery = (tokenHash: string, kind: TokenKind) =>
+  /** A token joined to its key pair and (live) app, so all three are read as fresh. */
+  const tokenJoins = () =>
     db
       .selectFrom('access_tokens')
       .innerJoin('api_keys', 'api_keys.id', 'access_tokens.key_id')
       .leftJoin('apps', (j) =>
         j.onRef('apps.id', '=', 'access_tokens.app_id').on('apps.deleted_at', 'is', null)
-      )
+      );
+
+  /** A token with its key pair and app, read in one statement so all three are as fresh. */
+  const tokenQuery = (tokenHash: string, kind: TokenKind) =>
+    tokenJoins()
       .select([
         'access_tokens.key_id as token_key_id',
         'access_tokens.app_id as token_app_id',
@@ -130,12 +134,7 @@ export function accessTokenStore({ db, reads, dialect }: Db, clock: Clock) {
   // the API's most frequent call, is then one statement of what its check and answer need.
   const byHash = reads.first(tokenQuery);
   const checkQuery = (tokenHash: string, kind: TokenKind, txId: string) =>
-    db
-      .selectFrom('access_tokens')
-      .innerJoin('api_keys', 'api_keys.id', 'access_tokens.key_id')
-      .leftJoin('apps', (j) =>
-        j.onRef('apps.id', '=', 'access_tokens.app_id').on('apps.deleted_at', 'is', null)
-      )
+    tokenJoins()
       .leftJoin('transactions', (j) =>
         j.onRef('transactions.app_id', '=', 'access_tokens.app_id').on('transactions.id', '=', txId)
       )
