@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { domainIdSchema, keyIdSchema } from './ids';
 
 /**
  * The merchant-facing Settings API (cookie session, `/api/apps/:appId/…`): key pairs, the
@@ -6,8 +7,7 @@ import { z } from 'zod';
  * only authority: the browser never mints, stores or caches a secret.
  */
 
-export const keyIdSchema = z.string().regex(/^ak_[A-Za-z0-9]{9}$/, 'Invalid key id');
-export const domainIdSchema = z.string().regex(/^dm_[A-Za-z0-9]{9}$/, 'Invalid domain id');
+export { domainIdSchema, keyIdSchema } from './ids';
 
 /**
  * - active: the app's one working pair (a database constraint allows only one per app);

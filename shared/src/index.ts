@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './ids';
 export * from './auth';
 export * from './sync';
 export * from './keys';

@@ -1,3 +1,5 @@
+import { BASE62, randomBase62 } from './ids';
+
 /**
  * API key format (DESIGN.md §5), after GitHub's token scheme:
  *
@@ -21,7 +23,6 @@ export const KEY_CHECKSUM_LENGTH = 6;
 export const KEY_LENGTH = 10 + KEY_RANDOM_LENGTH + KEY_CHECKSUM_LENGTH;
 
 const KIND_PREFIX: Record<KeyKind, string> = { public: 'kspk', secret: 'kssk' };
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const KEY_FORMAT = /^(kspk|kssk)_(test|live)_([0-9A-Za-z]{22})([0-9A-Za-z]{6})$/;
 
 /** Matches a well-formed key anywhere in a text (secret scanning); checksum not verified. */
@@ -37,12 +38,6 @@ export interface KeyParseFailure {
   ok: false;
   reason: 'malformed' | 'bad_checksum';
 }
-
-// Only the Web Crypto subset we use: present in browsers and in Node >= 19 as a global.
-interface RandomSource {
-  getRandomValues<T extends Uint8Array>(array: T): T;
-}
-const webCrypto = (globalThis as unknown as { crypto: RandomSource }).crypto;
 
 let crcTable: Uint32Array | undefined;
 function table(): Uint32Array {
@@ -72,17 +67,6 @@ function checksum(body: string): string {
   for (let i = 0; i < KEY_CHECKSUM_LENGTH; i++) {
     out = BASE62[n % 62] + out;
     n = Math.floor(n / 62);
-  }
-  return out;
-}
-
-function randomBase62(length: number): string {
-  let out = '';
-  // Rejection sampling keeps each character uniform: 248 = 4 * 62, bytes >= 248 are dropped.
-  while (out.length < length) {
-    for (const b of webCrypto.getRandomValues(new Uint8Array(length * 2))) {
-      if (b < 248 && out.length < length) out += BASE62[b % 62];
-    }
   }
   return out;
 }

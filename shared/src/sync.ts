@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { errorCodes } from './errors';
+import { clientIdSchema } from './ids';
 
 /**
  * The sync protocol (DESIGN.md §4) as types both sides validate with.
@@ -22,8 +23,7 @@ export const MAX_ROWS_PER_PULL = 500;
  */
 export const MAX_PUSH_BODY_BYTES = 2 * 1024 * 1024;
 
-export const clientIdSchema = z.string().regex(/^cl_[A-Za-z0-9]{16,32}$/, 'Invalid client id');
-export const appIdSchema = z.string().regex(/^ap_[A-Za-z0-9]{9}$/, 'Invalid app id');
+export { appIdSchema, clientIdSchema } from './ids';
 
 export const mutationNames = ['app.create', 'app.update', 'app.setStatus'] as const;
 export type MutationName = (typeof mutationNames)[number];

@@ -1,6 +1,6 @@
 import { encodeHistoryCursor, sandboxOutcome, utcDay, type TransactionStatus } from '@kspay/shared';
 import { loadConfig } from '../../../server/src/config';
-import { newId } from '../../../server/src/lib/tokens';
+import { newId } from '@kspay/shared/ids';
 import { sessionCookieName } from '../../../server/src/middleware/session';
 import { createServices } from '../../../server/src/services';
 import { sessionStore } from '../../../server/src/store/sessions';

@@ -5,7 +5,7 @@
  */
 import { SYNC_SCHEMA_VERSION } from '@kspay/shared';
 import { KspayDb } from '../../../web/src/lib/db/database';
-import { newClientId } from '../../../web/src/lib/db/ids';
+import { newClientId } from '@kspay/shared/ids';
 import { SyncEngine } from '../../../web/src/lib/sync/engine';
 import { createApp } from '../../../web/src/lib/sync/mutations';
 import { pushOutbox } from '../../../web/src/lib/sync/protocol';

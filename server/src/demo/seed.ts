@@ -1,5 +1,6 @@
 import { SYNC_SCHEMA_VERSION, type TokenPair } from '@kspay/shared';
-import { newId, newToken } from '../lib/tokens';
+import { newId } from '@kspay/shared/ids';
+import { newToken } from '../lib/tokens';
 import type { DemoClock } from './clock';
 import { planPayments, type PlannedPayment } from './plan';
 
@@ -117,7 +118,7 @@ export async function seedDemo(
   const cookie = (signUp.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
 
   const apps = DEMO_APPS.map((fields) => ({ id: newId('ap'), fields }));
-  const clientId = `cl_${newId('x', 20).slice(2)}`;
+  const clientId = newId('cl', 20);
   await call(
     '/api/sync/push',
     fromConsole(

@@ -41,16 +41,3 @@ export function safeEqual(a: string, b: string): boolean {
   const bb = Buffer.from(b);
   return ab.length === bb.length && timingSafeEqual(ab, bb);
 }
-
-/** Prefixed random ids like KS Pay's own (`us_…`, `ap_…`): 9 base62 characters after the prefix. */
-export function newId(prefix: string, length = 9): string {
-  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-  let out = '';
-  // Rejection sampling keeps every character uniform (256 is not a multiple of 62).
-  while (out.length < length) {
-    for (const b of randomBytes(length * 2)) {
-      if (b < 248 && out.length < length) out += alphabet[b % 62];
-    }
-  }
-  return `${prefix}_${out}`;
-}

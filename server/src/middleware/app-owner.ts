@@ -1,4 +1,5 @@
 import { REAUTH_WINDOW_MS } from '@kspay/shared';
+import { appIdSchema } from '@kspay/shared/ids';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv, Services } from '../env';
@@ -12,8 +13,6 @@ export interface AppScopedEnv extends AppEnv {
   Variables: AppEnv['Variables'] & { app: AppState };
 }
 
-const APP_ID = /^ap_[A-Za-z0-9]{9}$/;
-
 /**
  * Runs after `requireSession`: the app must exist and belong to the caller. Someone else's
  * app answers exactly like a missing one (404), so ids cannot be probed.
@@ -21,7 +20,9 @@ const APP_ID = /^ap_[A-Za-z0-9]{9}$/;
 export const requireOwnedApp = (s: Services) =>
   createMiddleware<AppScopedEnv>(async (c, next) => {
     const appId = c.req.param('appId') ?? '';
-    const app = APP_ID.test(appId) ? await ownedApp(s.db.db, appId, c.get('session').userId) : null;
+    const app = appIdSchema.safeParse(appId).success
+      ? await ownedApp(s.db.db, appId, c.get('session').userId)
+      : null;
     if (!app) throw new ApiError('not_found', 'There is no such app');
     c.set('app', app);
     await next();

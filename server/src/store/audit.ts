@@ -1,7 +1,7 @@
 import type { AuditEntry } from '@kspay/shared';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
-import { newId } from '../lib/tokens';
+import { newId } from '@kspay/shared/ids';
 
 export type AuditAction = AuditEntry['action'];
 

@@ -4,7 +4,7 @@ import type { Db } from '../db';
 import type { Database } from '../db/schema';
 import type { Clock } from '../lib/clock';
 import { ApiError } from '../lib/errors';
-import { newId } from '../lib/tokens';
+import { newId } from '@kspay/shared/ids';
 import { lockApp } from './apps-access';
 import { writeAudit, type Actor } from './audit';
 import { isUniqueViolation } from './keys';

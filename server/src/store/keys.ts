@@ -11,7 +11,8 @@ import type { Db } from '../db';
 import type { ApiKeysTable, Database } from '../db/schema';
 import type { Clock } from '../lib/clock';
 import { ApiError } from '../lib/errors';
-import { hashToken, newId } from '../lib/tokens';
+import { newId } from '@kspay/shared/ids';
+import { hashToken } from '../lib/tokens';
 import { lockApp } from './apps-access';
 import { writeAudit, type Actor } from './audit';
 

@@ -3,7 +3,7 @@ import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { Db } from '../db';
 import type { Database, TransactionsTable } from '../db/schema';
 import type { Clock } from '../lib/clock';
-import { newId } from '../lib/tokens';
+import { newId } from '@kspay/shared/ids';
 import { rollup } from './metrics';
 
 export type TxRow = Selectable<TransactionsTable>;

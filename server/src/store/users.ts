@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Clock } from '../lib/clock';
-import { newId } from '../lib/tokens';
+import { newId } from '@kspay/shared/ids';
 
 export interface UserRow {
   id: string;

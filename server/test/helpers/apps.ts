@@ -2,7 +2,8 @@ import { SYNC_SCHEMA_VERSION, type Mutation } from '@kspay/shared';
 import { bytesToBase64 } from '@kspay/shared/logo';
 import type { AppFieldsInput, AppPushResponse, PullResponse } from '@kspay/shared/apps';
 import { expect } from 'vitest';
-import { newId, newToken } from '../../src/lib/tokens';
+import { newId, randomBase62 } from '@kspay/shared/ids';
+import { newToken } from '../../src/lib/tokens';
 import { sessionStore } from '../../src/store/sessions';
 import { TEST_ORIGIN, type testServer } from './services';
 
@@ -42,7 +43,7 @@ export const newAppId = () => newId('ap');
 
 export function fields(overrides: Partial<AppFieldsInput> = {}): AppFieldsInput {
   return {
-    name: `Shop ${newId('x', 6)}`,
+    name: `Shop x_${randomBase62(6)}`,
     email: 'owner@shop.example',
     address: '12 MG Road',
     phone: '+91 98765 43210',

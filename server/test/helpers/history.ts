@@ -3,7 +3,7 @@ import type { Insertable } from 'kysely';
 import { expect } from 'vitest';
 import type { TransactionsTable } from '../../src/db/schema';
 import type { FakeClock } from '../../src/lib/clock';
-import { newId } from '../../src/lib/tokens';
+import { newId, randomBase62 } from '@kspay/shared/ids';
 import { sessionCookieName } from '../../src/middleware/session';
 import { sessionStore } from '../../src/store/sessions';
 import { v1 } from './payments';
@@ -37,7 +37,7 @@ export async function insertTransactions(
     id: newId('tx'),
     app_id: appId,
     key_id: null,
-    reference_number: newId('ref', 12),
+    reference_number: `ref_${randomBase62(12)}`,
     provider_order_id: newId('order', 14),
     currency_id: 'c_WkmEe23LeI',
     currency_code: 'INR',
@@ -123,7 +123,7 @@ export async function pay(
 ): Promise<string> {
   const init = await v1(t, 'POST', '/transaction/initiate', {
     token,
-    body: { ...CURRENCY[currency], amount, referenceNumber: newId('ref', 12) }
+    body: { ...CURRENCY[currency], amount, referenceNumber: `ref_${randomBase62(12)}` }
   });
   expect(init.status, await init.clone().text()).toBe(201);
   const tx = ((await init.json()) as { result: { pe_txnId: string; signature: string } }).result;

@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { signaturePayload } from '@kspay/shared';
 import { expect } from 'vitest';
-import { newId } from '../../src/lib/tokens';
+import { newId, randomBase62 } from '@kspay/shared/ids';
 import { call, createMerchant, type Merchant, type TestServer } from './security';
 
 export { call, createMerchant, type Merchant, type TestServer };
@@ -152,7 +152,7 @@ export async function initiate(
   t: TestServer,
   token: string,
   amount: number,
-  referenceNumber = newId('ref', 12)
+  referenceNumber = `ref_${randomBase62(12)}`
 ) {
   const res = await v1(t, 'POST', '/transaction/initiate', {
     token,

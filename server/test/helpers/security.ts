@@ -1,7 +1,7 @@
 import { errorBodySchema, type ErrorCode } from '@kspay/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/lib/password';
-import { newId } from '../../src/lib/tokens';
+import { randomBase62 } from '@kspay/shared/ids';
 import { sessionCookieName } from '../../src/middleware/session';
 import { sessionStore } from '../../src/store/sessions';
 import { userStore } from '../../src/store/users';
@@ -67,9 +67,9 @@ export async function createMerchant(
   opts: { email?: string; name?: string; password?: string } = {}
 ): Promise<Merchant> {
   const { db } = t.services.db;
-  const password = opts.password ?? `pw-${newId('x', 16)}`;
+  const password = opts.password ?? `pw-${`x_${randomBase62(16)}`}`;
   const user = await userStore(db, t.clock).create({
-    email: opts.email ?? `${newId('m').toLowerCase()}@example.com`,
+    email: opts.email ?? `${`m_${randomBase62(9)}`.toLowerCase()}@example.com`,
     name: opts.name ?? 'Test Merchant',
     passwordHash: await hashPassword(password, t.services.config.passwordHashing)
   });

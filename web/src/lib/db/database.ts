@@ -1,5 +1,5 @@
 import Dexie, { type Table } from 'dexie';
-import { newClientId } from './ids';
+import { newClientId } from '@kspay/shared/ids';
 import { upgradeToV2, V1_STORES } from './migrations';
 import {
   META_KEY,

@@ -1,5 +1,5 @@
 import type { Transaction } from 'dexie';
-import { newClientId } from './ids';
+import { newClientId } from '@kspay/shared/ids';
 import { META_KEY, type Draft, type LocalApp, type OutboxEntry, type SyncMeta } from './types';
 
 /**

@@ -1,6 +1,6 @@
 import type { AppRejection, PullResponse } from '@kspay/shared/app-record';
 import { readMeta, type KspayDb } from '../db/database';
-import { newClientId } from '../db/ids';
+import { newClientId } from '@kspay/shared/ids';
 import { META_KEY, type LocalApp, type OutboxEntry } from '../db/types';
 import { materialize } from './rebase';
 

@@ -3,7 +3,7 @@ import type { AppStatus } from '@kspay/shared/app-record';
 import type { AppFields, AppFieldsInput, LogoUpload } from '@kspay/shared/apps';
 import { loadAppRules } from '../apps/validation';
 import { readMeta, type KspayDb } from '../db/database';
-import { newAppId } from '../db/ids';
+import { newAppId } from '@kspay/shared/ids';
 import { META_KEY, type LocalApp, type OutboxEntry } from '../db/types';
 import { cancelPendingDraft } from '../drafts/drafts';
 import { LocalWriteError } from './errors';

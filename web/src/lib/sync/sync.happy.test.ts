@@ -7,7 +7,7 @@ import {
 import { LOGO_MAX_BYTES } from '@kspay/shared/apps';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openUserDb, readMeta, type KspayDb } from '../db/database';
-import { newAppId } from '../db/ids';
+import { newAppId } from '@kspay/shared/ids';
 import { createApp, setAppStatus, updateApp } from './mutations';
 import { pullChanges, pushOutbox, syncOnce } from './protocol';
 import { appInput, pngBlob } from './testing/fixtures';
