@@ -9,8 +9,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
-import { DEFAULT_PASSWORD_HASHING } from '../../server/src/config';
-import { hashPassword } from '../../server/src/lib/password';
 import { paymentsBenches } from './benches/payments';
 import { signInBench } from './benches/signin';
 import { buildSyncPage, pullBench, pushBench, seedPull } from './benches/sync';
@@ -19,6 +17,7 @@ import { overviewBench } from './benches/overview';
 import { firstVisitJs, precacheSize, WEB_BUILD } from './benches/web';
 import { fmt, Report } from './lib/report';
 import { ROOT, startBenchServer, throwAwayPostgres, type BenchServer } from './lib/server';
+import { DEFAULT_PASSWORD_HASHING, hashPassword } from '@kspay/server/testing';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

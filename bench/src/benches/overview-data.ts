@@ -1,10 +1,12 @@
 import { encodeHistoryCursor, sandboxOutcome, utcDay, type TransactionStatus } from '@kspay/shared';
-import { loadConfig } from '../../../server/src/config';
 import { newId } from '@kspay/shared/ids';
-import { sessionCookieName } from '../../../server/src/middleware/session';
-import { createServices } from '../../../server/src/services';
-import { sessionStore } from '../../../server/src/store/sessions';
-import { userStore } from '../../../server/src/store/users';
+import {
+  loadConfig,
+  sessionCookieName,
+  createServices,
+  sessionStore,
+  userStore
+} from '@kspay/server/testing';
 
 /**
  * The overview benchmark's databases: one app with `count` transactions over 60 days and the

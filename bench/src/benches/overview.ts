@@ -1,10 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createApp } from '../../../server/src/app';
-import { loadConfig } from '../../../server/src/config';
-import { createServices } from '../../../server/src/services';
 import { build, PAGE, type Built } from './overview-data';
+import { createApp, loadConfig, createServices } from '@kspay/server/testing';
 
 /**
  * Issue 5: the App Overview and the transaction history must not slow down as an app's

@@ -12,12 +12,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createApp } from '../../../server/src/app';
-import { loadConfig } from '../../../server/src/config';
-import { createServices } from '../../../server/src/services';
-import { sessionCookieName } from '../../../server/src/middleware/session';
-import { sessionStore } from '../../../server/src/store/sessions';
-import { userStore } from '../../../server/src/store/users';
+import {
+  createApp,
+  loadConfig,
+  createServices,
+  sessionCookieName,
+  sessionStore,
+  userStore
+} from '@kspay/server/testing';
 
 const config = loadConfig();
 const services = await createServices(config);

@@ -1,11 +1,16 @@
-import { createApp } from '@kspay/server';
 import { SYNC_SCHEMA_VERSION } from '@kspay/shared';
 import { pullResponseSchema, type AppRecord } from '@kspay/shared/apps';
-import { openDb, type Db } from '../../../../../server/src/db';
-import { sessionStore } from '../../../../../server/src/store/sessions';
-import { merchant, type TestMerchant } from '../../../../../server/test/helpers/apps';
-import { TEST_ORIGIN, testServer } from '../../../../../server/test/helpers/services';
 import type { FetchLike } from '../transport';
+import {
+  createApp,
+  openDb,
+  type Db,
+  sessionStore,
+  merchant,
+  type TestMerchant,
+  TEST_ORIGIN,
+  testServer
+} from '@kspay/server/testing';
 
 /**
  * The REAL server in-process (Hono's `app.request`, no port) on a fresh SQLite file, and one
