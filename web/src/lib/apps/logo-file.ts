@@ -1,5 +1,5 @@
 import { LOGO_MAX_BYTES, sniffImageType, type LogoType } from '@kspay/shared/logo';
-import type { DraftLogo } from '../db/types';
+import type { DraftLogo } from '../device/db/types';
 
 /**
  * Logo files as the merchant picks them. The bytes decide (magic bytes, shared with the

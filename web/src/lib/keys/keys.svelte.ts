@@ -1,10 +1,10 @@
 import type { ApiKey, KeyCreatedResponse, KeyGrace } from '@kspay/shared/app-settings';
 import { toast } from 'svelte-sonner';
 import { report } from '../api/report';
-import type { KspayDb } from '../db/database';
+import type { KspayDb } from '../device/db/database';
 import { disableKey, enableKey, generateKey, listKeys, regenerateKey } from './api';
 import { mergePairs } from './merge';
-import type { Reauth } from './reauth.svelte';
+import type { Reauth } from '../reauth/reauth.svelte';
 import { Remote } from './remote.svelte';
 
 /** Which request runs: one at a time, so a double click cannot send two. */

@@ -1,5 +1,5 @@
-import type { KspayDb } from '../db/database';
-import { loadSnapshot, saveSnapshot } from '../db/snapshots';
+import type { KspayDb } from '../device/db/database';
+import { loadSnapshot, saveSnapshot } from '../device/db/snapshots';
 import { toApiError } from '../api/errors';
 import { report } from '../api/report';
 import { nowIso } from './merge';

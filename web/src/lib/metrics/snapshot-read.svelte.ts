@@ -1,6 +1,6 @@
 import { toApiError, type ApiRequestError } from '$lib/api/errors';
-import type { KspayDb } from '$lib/db/database';
-import { loadSnapshot, saveSnapshot } from '$lib/db/snapshots';
+import type { KspayDb } from '$lib/device/db/database';
+import { loadSnapshot, saveSnapshot } from '$lib/device/db/snapshots';
 
 /**
  * What a read-only page shows of one server answer:

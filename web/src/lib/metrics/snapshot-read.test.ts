@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ApiRequestError, NETWORK_MESSAGE } from '$lib/api/errors';
-import { openUserDb } from '$lib/db/database';
-import { loadSnapshot } from '$lib/db/snapshots';
-import { freshBrowser } from '$lib/sync/testing/idb';
+import { openUserDb } from '$lib/device/db/database';
+import { loadSnapshot } from '$lib/device/db/snapshots';
+import { freshBrowser } from '$lib/device/sync/testing/idb';
 import { SnapshotRead, type ReadRequest } from './snapshot-read.svelte';
 
 interface Figures {
