@@ -1,9 +1,9 @@
 import type { AuditEntry, AuditListResponse } from '@kspay/shared/app-settings';
 import { report } from '../api/report';
 import type { KspayDb } from '../device/db/database';
+import { OfflineRead } from '../device/offline-read.svelte';
 import { listAudit } from '../keys/api';
 import { appendEntries } from '../keys/merge';
-import { Remote } from '../keys/remote.svelte';
 
 export const ACTIVITY_PAGE = 25;
 
@@ -13,7 +13,7 @@ export const ACTIVITY_PAGE = 25;
  * only while the page is open.
  */
 export class ActivityLog {
-  readonly first: Remote<AuditListResponse>;
+  readonly first: OfflineRead<AuditListResponse>;
   older = $state.raw<AuditEntry[]>([]);
   #olderNext = $state<string | null | undefined>(undefined);
   loadingMore = $state(false);
@@ -21,9 +21,11 @@ export class ActivityLog {
 
   constructor(db: KspayDb, appId: string) {
     this.#appId = appId;
-    this.first = new Remote(db, `audit:${appId}`, appId, () =>
-      listAudit(appId, null, ACTIVITY_PAGE)
-    );
+    this.first = new OfflineRead(db, {
+      key: `audit:${appId}`,
+      appId,
+      fetch: () => listAudit(appId, null, ACTIVITY_PAGE)
+    });
   }
 
   get entries(): AuditEntry[] {
@@ -38,7 +40,9 @@ export class ActivityLog {
   /** Back to the newest page (older pages are fetched again on demand). */
   async load(): Promise<void> {
     await this.first.load();
-    if (!this.first.unreachable) {
+    // Out of reach, the stored first page stays with the older pages already shown.
+    const kind = this.first.state.kind;
+    if (kind !== 'snapshot' && kind !== 'unavailable') {
       this.older = [];
       this.#olderNext = undefined;
     }
