@@ -1,7 +1,7 @@
-import { liveQuery } from 'dexie';
+import { observe } from './observe';
 
 /**
- * A Dexie `liveQuery` as component state: `current` follows the database, including writes
+ * The local database as component state (through `observe`): `current` follows the database, including writes
  * made by other tabs (Dexie broadcasts them), for as long as the component is mounted.
  * `key` is read synchronously so the query restarts when what it depends on (an app id from
  * the URL) changes; the query itself runs inside Dexie, where Svelte cannot track it.
@@ -19,18 +19,18 @@ export class Live<K, T> {
       const k = key();
       if (k === null || k === undefined) return;
       this.ready = false;
-      const sub = liveQuery(() => query(k)).subscribe({
-        next: (value) => {
+      return observe(
+        () => query(k),
+        (value) => {
           this.current = value;
           this.ready = true;
           this.error = null;
         },
-        error: (err: unknown) => {
+        (err) => {
           this.error = err;
           this.ready = true;
         }
-      });
-      return () => sub.unsubscribe();
+      );
     });
   }
 }

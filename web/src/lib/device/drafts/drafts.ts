@@ -1,4 +1,3 @@
-import { liveQuery, type Observable } from 'dexie';
 import type { KspayDb } from '../db/database';
 import type { Draft, DraftKind, DraftLogo } from '../db/types';
 
@@ -130,10 +129,6 @@ export function listDrafts(db: KspayDb, kind?: DraftKind): Promise<Draft[]> {
     .reverse()
     .filter((d) => kind === undefined || d.kind === kind)
     .toArray();
-}
-
-export function liveDrafts(db: KspayDb, kind?: DraftKind): Observable<Draft[]> {
-  return liveQuery(() => listDrafts(db, kind));
 }
 
 export async function discardDraft(db: KspayDb, id: string): Promise<void> {

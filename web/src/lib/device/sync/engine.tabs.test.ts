@@ -1,4 +1,3 @@
-import { liveQuery } from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openUserDb, type KspayDb } from '../db/database';
 import { SyncEngine } from './engine';
@@ -9,6 +8,7 @@ import { appInput } from './testing/fixtures';
 import { freshBrowser } from './testing/idb';
 import { realServer, type RealServer } from './testing/server';
 import type { FetchLike } from './transport';
+import { observe } from '../observe';
 
 /** Web Locks as a browser grants them: one holder per name, the others queue in order. */
 class FakeLocks implements LockManagerLike {
@@ -71,10 +71,14 @@ describe('two tabs of one browser', () => {
 
     // B's view is live: it sees its own write at once, then the synced row.
     const seen: boolean[] = [];
-    const sub = liveQuery(() => b.db.apps.toArray()).subscribe((rows) => {
-      if (rows[0]) seen.push(rows[0].pending);
-    });
-    stops.push(() => sub.unsubscribe());
+    stops.push(
+      observe(
+        () => b.db.apps.toArray(),
+        (rows) => {
+          if (rows[0]) seen.push(rows[0].pending);
+        }
+      )
+    );
 
     await createApp(b.db, appInput(), null);
     await until(async () => (await b.db.outbox.count()) === 0);

@@ -18,7 +18,7 @@
  *    conflict); it is never retried. Transient failures (no answer, 5xx) retry with jittered
  *    exponential backoff; 401 pauses until resume(); an outdated schema stops until update.
  * 6. One tab per user syncs (navigator.locks leader); others forward their triggers over a
- *    BroadcastChannel and see the results through Dexie liveQuery. Triggers: a local write,
+ *    BroadcastChannel and see the results through `observe` (Dexie liveQuery). Triggers: a local write,
  *    `online`, the page becoming visible, a poll while visible, the backoff timer. No workbox
  *    background sync: it would keep requests (and their credentials) on disk.
  *

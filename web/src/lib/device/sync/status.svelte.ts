@@ -1,11 +1,11 @@
-import { liveQuery } from 'dexie';
 import type { KspayDb } from '../db/database';
+import { observe } from '../observe';
 import { META_KEY } from '../db/types';
 import type { SyncEngine, SyncPhase } from './engine';
 
 /**
  * What the sync indicator shows, for the UI to bind to. Counts and times come from the
- * database through liveQuery (so every tab shows the same, whichever tab syncs); the phase
+ * database through `observe` (so every tab shows the same, whichever tab syncs); the phase
  * comes from the engine (the leading tab's, mirrored over BroadcastChannel).
  */
 export class SyncStatus {
@@ -25,19 +25,19 @@ export class SyncStatus {
   constructor(db: KspayDb, engine: SyncEngine) {
     const nav = globalThis.navigator as Navigator | undefined;
     this.online = nav?.onLine ?? true;
-    const count = liveQuery(() => db.outbox.count()).subscribe({
-      next: (n) => (this.pending = n)
-    });
-    const meta = liveQuery(() => db.meta.get(META_KEY)).subscribe({
-      next: (m) => {
-        this.lastSyncAt = m?.lastSyncAt ?? null;
-        this.lastError = m?.lastSyncError ?? null;
-        this.updateRequired = m?.updateRequired != null;
-      }
-    });
     this.#stops.push(
-      () => count.unsubscribe(),
-      () => meta.unsubscribe(),
+      observe(
+        () => db.outbox.count(),
+        (n) => (this.pending = n)
+      ),
+      observe(
+        () => db.meta.get(META_KEY),
+        (m) => {
+          this.lastSyncAt = m?.lastSyncAt ?? null;
+          this.lastError = m?.lastSyncError ?? null;
+          this.updateRequired = m?.updateRequired != null;
+        }
+      ),
       engine.subscribe((s) => {
         this.phase = s.phase;
         if (s.phase === 'update-required') this.updateRequired = true;
