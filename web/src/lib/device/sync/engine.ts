@@ -37,17 +37,8 @@ import { SyncError } from './errors';
 import { Leadership, type LockManagerLike } from './leader';
 import { onLocalWrite } from './local-writes';
 import { syncOnce } from './protocol';
+import type { SyncEngineState } from './state';
 import type { FetchLike } from './transport';
-
-export type SyncPhase =
-  'idle' | 'syncing' | 'retrying' | 'signed-out' | 'update-required' | 'stopped';
-
-export interface SyncEngineState {
-  phase: SyncPhase;
-  /** This tab runs the sync (holds the lock); other tabs show the leader's phase. */
-  leader: boolean;
-  lastError: string | null;
-}
 
 export interface SyncEngineOptions {
   /** Default: `globalThis.fetch`, same origin. */

@@ -1,4 +1,4 @@
-import type { SyncPhase } from './engine';
+import type { SyncPhase } from './state';
 
 /** The part of `navigator.locks` used here (tests pass a fake; old browsers have none). */
 export interface LockManagerLike {

@@ -1,7 +1,8 @@
 import type { KspayDb } from '../db/database';
 import { observe } from '../observe';
 import { META_KEY } from '../db/types';
-import type { SyncEngine, SyncPhase } from './engine';
+import type { SyncEngine } from './engine';
+import type { SyncPhase } from './state';
 
 /**
  * What the sync indicator shows, for the UI to bind to. Counts and times come from the
