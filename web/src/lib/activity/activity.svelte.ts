@@ -5,7 +5,7 @@ import { OfflineRead } from '../device/offline-read.svelte';
 import { listAudit } from '../keys/api';
 import { appendEntries } from '../keys/merge';
 
-export const ACTIVITY_PAGE = 25;
+const ACTIVITY_PAGE = 25;
 
 /**
  * The activity log of one app, newest first. The first page is kept on this device for

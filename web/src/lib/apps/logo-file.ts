@@ -6,7 +6,7 @@ import type { DraftLogo } from '../device/db/types';
  * server), never the file name or the type the browser guessed from it: a text file renamed
  * `logo.png` is refused here, before it can reach a draft or the outbox.
  */
-export const NOT_AN_IMAGE = 'This file is not a JPG or PNG image';
+const NOT_AN_IMAGE = 'This file is not a JPG or PNG image';
 export const MAX_KB = Math.round(LOGO_MAX_BYTES / 1024);
 
 export type LogoCheck =

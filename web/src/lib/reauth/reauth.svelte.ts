@@ -1,6 +1,5 @@
 import { REAUTH_WINDOW_MS } from '@kspay/shared/app-settings';
 import type { SessionInfo } from '@kspay/shared/auth';
-import { createContext } from 'svelte';
 import { ApiRequestError } from '../api/errors';
 
 /**
@@ -62,5 +61,3 @@ export class Reauth {
     }
   }
 }
-
-export const [getReauth, setReauth] = createContext<Reauth>();

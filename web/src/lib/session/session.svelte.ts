@@ -95,7 +95,7 @@ export class Session {
 const MEMORY_KEY = 'kspay:last-user';
 
 /** localStorage memory: the user's id, name and email only (public profile, not a secret). */
-export const localUserMemory: UserMemory = {
+const localUserMemory: UserMemory = {
   read() {
     try {
       const raw = localStorage.getItem(MEMORY_KEY);

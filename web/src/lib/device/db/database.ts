@@ -15,7 +15,7 @@ import {
  * that last ran an old build upgrades step by step through each `upgrade()`, so no version can
  * be removed once released. Add a version with the new stores and an upgrade; never edit one.
  */
-export const V2_STORES = {
+const V2_STORES = {
   apps: 'id, createdAt',
   drafts: 'id, updatedAt, appId',
   outbox: 'id, recordId',
@@ -27,7 +27,7 @@ export const V2_STORES = {
  * the overview figures, transaction pages), so they render offline with an "as of" time. It
  * holds no secret: a generated secret key lives only in component memory.
  */
-export const V3_STORES = { ...V2_STORES, snapshots: 'key, appId' };
+const V3_STORES = { ...V2_STORES, snapshots: 'key, appId' };
 
 export const DB_VERSION = 3;
 
@@ -69,7 +69,7 @@ export class KspayDb extends Dexie {
   }
 }
 
-export function freshMeta(clientId = newClientId()): SyncMeta {
+function freshMeta(clientId = newClientId()): SyncMeta {
   return {
     key: META_KEY,
     clientId,

@@ -8,7 +8,7 @@ import type { AppRecord } from '@kspay/shared/app-record';
  */
 
 /** Why the server refused one of this browser's mutations; shown next to the record. */
-export interface SyncErrorInfo {
+interface SyncErrorInfo {
   mutationId: number;
   name: MutationName;
   code: ErrorCode;

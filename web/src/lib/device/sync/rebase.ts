@@ -21,19 +21,13 @@ export const fieldKeys = [
   'postalCode'
 ] as const satisfies readonly (keyof AppFields)[];
 
-export function pickFields(row: AppFields): AppFields {
-  const out = {} as Record<keyof AppFields, AppFields[keyof AppFields]>;
-  for (const k of fieldKeys) out[k] = row[k];
-  return out as AppFields;
-}
-
 function fromServer(server: AppRecord): LocalApp {
   const { deleted: _deleted, ...rest } = server;
   return { ...rest, pending: false, syncError: null, conflict: null, server, localLogo: null };
 }
 
 /** Applies one mutation as the server would if it accepts it. */
-export function applyMutation(row: LocalApp | null, entry: OutboxEntry): LocalApp | null {
+function applyMutation(row: LocalApp | null, entry: OutboxEntry): LocalApp | null {
   switch (entry.name) {
     case 'app.create': {
       const args = entry.args as AppCreateArgs;
