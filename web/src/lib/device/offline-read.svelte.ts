@@ -1,3 +1,4 @@
+import { untrack } from 'svelte';
 import { toApiError, type ApiRequestError } from '../api/errors';
 import type { KspayDb } from './db/database';
 import { loadSnapshot, nowIso, saveSnapshot } from './db/snapshots';
@@ -72,7 +73,16 @@ export class OfflineRead<T> {
     return this.state.kind === 'snapshot' ? this.state.asOf : null;
   }
 
-  async load(request?: ReadRequest<T>): Promise<void> {
+  /**
+   * Reads `req` (or the page's one view). Pages call this from an `$effect`; it reads its own
+   * state untracked, so the effect depends only on what the page passes in (its filter), not
+   * on the answer this writes.
+   */
+  load(request?: ReadRequest<T>): Promise<void> {
+    return untrack(() => this.#load(request));
+  }
+
+  async #load(request?: ReadRequest<T>): Promise<void> {
     const req = request ?? this.#request;
     if (!req) throw new Error('OfflineRead.load: no request');
     const seq = ++this.#seq;
