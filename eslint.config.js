@@ -56,8 +56,7 @@ export default ts.config(
     // postcode data (~90 KB gzipped; Lighthouse budget of issue 6): types only, the rules
     // through `$lib/apps/validation` (loaded when a write needs them).
     files: [
-      'web/src/lib/sync/**',
-      'web/src/lib/db/**',
+      'web/src/lib/device/**',
       'web/src/lib/pwa/**',
       'web/src/routes/+layout.*',
       'web/src/routes/(app)/+layout.*',

@@ -15,6 +15,6 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
-    setupFiles: ['src/lib/sync/testing/setup.ts']
+    setupFiles: ['src/lib/device/sync/testing/setup.ts']
   }
 });

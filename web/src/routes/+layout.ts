@@ -1,4 +1,4 @@
-import { session } from '$lib/session.svelte';
+import { session } from '$lib/session/session.svelte';
 import type { LayoutLoad } from './$types';
 
 // A single-page app: nothing is rendered on a server, every route renders in the browser.

@@ -1,10 +1,10 @@
 import { appSetStatusArgs, type AppStatus } from '@kspay/shared/app-record';
 import { toast } from 'svelte-sonner';
-import type { KspayDb } from '../db/database';
-import type { LocalApp } from '../db/types';
-import { LocalWriteError } from '../sync/errors';
-import { uploadToBlob } from '../sync/logo';
-import { dismissSyncError, setAppStatus, updateApp } from '../sync/mutations';
+import type { KspayDb } from '../device/db/database';
+import type { LocalApp } from '../device/db/types';
+import { LocalWriteError } from '../device/sync/errors';
+import { uploadToBlob } from '../device/sync/logo';
+import { dismissSyncError, setAppStatus, updateApp } from '../device/sync/mutations';
 import { loadAppRules } from './validation';
 
 /**

@@ -1,5 +1,5 @@
 import { createContext } from 'svelte';
-import type { LocalApp } from '../db/types';
+import type { LocalApp } from '../device/db/types';
 
 /** The open app of `/apps/[id]/**`, read live by the layout and shared with its pages. */
 export interface OpenApp {

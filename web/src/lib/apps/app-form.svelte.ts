@@ -7,9 +7,9 @@ import {
   type AppFields
 } from '@kspay/shared/apps';
 import { PHONE_NEEDS_COUNTRY_CODE } from '@kspay/shared/phone';
-import type { KspayDb } from '../db/database';
-import type { Draft, DraftKind, DraftLogo } from '../db/types';
-import { cancelPendingDraft, discardDraft, saveDraft } from '../drafts/drafts';
+import type { KspayDb } from '../device/db/database';
+import type { Draft, DraftKind, DraftLogo } from '../device/db/types';
+import { discardDraft, saveDraft } from '../device/drafts/drafts';
 import { checkLogoFile, shrinkToFit, type LogoCheck } from './logo-file';
 
 /** The form's raw text, exactly as typed; also what a draft stores. */
@@ -256,11 +256,6 @@ export class AppForm {
       () => (this.draftError = null),
       () => (this.draftError = 'Your draft could not be saved on this device.')
     );
-  }
-
-  /** Stops any pending draft write (before a submit takes the draft away). */
-  cancelPendingDraft(): void {
-    cancelPendingDraft(this.#opts.db, this.#opts.draftId);
   }
 
   async discard(): Promise<void> {

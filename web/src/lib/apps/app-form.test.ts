@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { openUserDb } from '../db/database';
-import type { LocalApp } from '../db/types';
-import { flushDrafts, loadDraft } from '../drafts/drafts';
-import { freshBrowser } from '../sync/testing/idb';
+import { openUserDb } from '../device/db/database';
+import type { LocalApp } from '../device/db/types';
+import { flushDrafts, loadDraft } from '../device/drafts/drafts';
+import { freshBrowser } from '../device/sync/testing/idb';
 import {
   AppForm,
   composePhone,

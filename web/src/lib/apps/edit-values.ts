@@ -1,5 +1,5 @@
 import { formatPhone, type AppFieldsInput } from '@kspay/shared/apps';
-import type { LocalApp } from '../db/types';
+import type { LocalApp } from '../device/db/types';
 import type { AppFormValues, LogoChoice } from './app-form.svelte';
 
 /**

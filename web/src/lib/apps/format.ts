@@ -39,7 +39,7 @@ export function timeAgo(iso: string, now = Date.now()): string {
   return `on ${formatDate(iso)}`;
 }
 
-export function formatDate(iso: string): string {
+function formatDate(iso: string): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
   return at.toLocaleDateString('en', { year: 'numeric', month: 'short', day: 'numeric' });

@@ -1,12 +1,12 @@
 import { LOGO_MAX_BYTES, sniffImageType, type LogoType } from '@kspay/shared/logo';
-import type { DraftLogo } from '../db/types';
+import type { DraftLogo } from '../device/db/types';
 
 /**
  * Logo files as the merchant picks them. The bytes decide (magic bytes, shared with the
  * server), never the file name or the type the browser guessed from it: a text file renamed
  * `logo.png` is refused here, before it can reach a draft or the outbox.
  */
-export const NOT_AN_IMAGE = 'This file is not a JPG or PNG image';
+const NOT_AN_IMAGE = 'This file is not a JPG or PNG image';
 export const MAX_KB = Math.round(LOGO_MAX_BYTES / 1024);
 
 export type LogoCheck =

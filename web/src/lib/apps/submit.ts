@@ -1,6 +1,6 @@
 import type { AppFieldErrors } from '@kspay/shared/apps';
 import { tick } from 'svelte';
-import { LocalWriteError } from '../sync/errors';
+import { LocalWriteError } from '../device/sync/errors';
 import { FIELD_ORDER, type AppForm } from './app-form.svelte';
 
 /**

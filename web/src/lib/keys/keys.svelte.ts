@@ -1,11 +1,11 @@
 import type { ApiKey, KeyCreatedResponse, KeyGrace } from '@kspay/shared/app-settings';
 import { toast } from 'svelte-sonner';
 import { report } from '../api/report';
-import type { KspayDb } from '../db/database';
+import type { KspayDb } from '../device/db/database';
+import { OfflineRead } from '../device/offline-read.svelte';
 import { disableKey, enableKey, generateKey, listKeys, regenerateKey } from './api';
 import { mergePairs } from './merge';
-import type { Reauth } from './reauth.svelte';
-import { Remote } from './remote.svelte';
+import type { Reauth } from '../reauth/reauth.svelte';
 
 /** Which request runs: one at a time, so a double click cannot send two. */
 export type KeyBusy =
@@ -18,7 +18,7 @@ export type KeyBusy =
  * which shows it from its own memory: this class keeps only the listed pairs.
  */
 export class KeyList {
-  readonly remote: Remote<ApiKey[]>;
+  readonly read: OfflineRead<ApiKey[]>;
   busy = $state<KeyBusy | null>(null);
   readonly #appId: string;
   readonly #reauth: Reauth;
@@ -26,11 +26,15 @@ export class KeyList {
   constructor(db: KspayDb, appId: string, reauth: Reauth) {
     this.#appId = appId;
     this.#reauth = reauth;
-    this.remote = new Remote(db, `keys:${appId}`, appId, () => listKeys(appId));
+    this.read = new OfflineRead(db, {
+      key: `keys:${appId}`,
+      appId,
+      fetch: () => listKeys(appId)
+    });
   }
 
   get keys(): ApiKey[] {
-    return this.remote.data ?? [];
+    return this.read.data ?? [];
   }
 
   /** "Generate API Key" while no pair is active or waiting to be enabled again. */
@@ -39,7 +43,7 @@ export class KeyList {
   }
 
   load(): Promise<void> {
-    return this.remote.load();
+    return this.read.load();
   }
 
   generate(): Promise<KeyCreatedResponse | undefined> {
@@ -94,7 +98,7 @@ export class KeyList {
   }
 
   #merge(...changed: (ApiKey | null)[]): void {
-    this.remote.set(mergePairs(this.keys, changed));
+    this.read.set(mergePairs(this.keys, changed));
   }
 }
 

@@ -19,7 +19,3 @@ export function appendEntries(
   const seen = new Set(shown.map((e) => e.id));
   return [...shown, ...page.filter((e) => !seen.has(e.id))];
 }
-
-export function nowIso(): string {
-  return new Date().toISOString();
-}

@@ -45,7 +45,7 @@ export function formatRate(rate: number): string {
   return `${(rate * 100).toFixed(1)}%`;
 }
 
-export type Trend = 'up' | 'down' | 'flat';
+type Trend = 'up' | 'down' | 'flat';
 
 export interface Change {
   trend: Trend;

@@ -1,7 +1,7 @@
 import type { AppUpdate } from './update.svelte';
 
 /** The worker `web/scripts/build-sw.js` writes next to index.html; its scope is the whole app. */
-export const SERVICE_WORKER_URL = '/service-worker.js';
+const SERVICE_WORKER_URL = '/service-worker.js';
 
 /** How often an open page asks whether a new version was deployed (the browser also checks on navigations). */
 const CHECK_EVERY_MS = 60 * 60 * 1000;

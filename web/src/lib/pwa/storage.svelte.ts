@@ -1,5 +1,5 @@
 /** Usage above this share of the quota warns the merchant. */
-export const NEARLY_FULL_RATIO = 0.8;
+const NEARLY_FULL_RATIO = 0.8;
 
 /** A refused request is asked again after this long (the browser may grant it later, e.g. once installed). */
 export const PERSIST_RETRY_MS = 30 * 24 * 60 * 60 * 1000;

@@ -1,7 +1,7 @@
 import type { HistoryPage } from '@kspay/shared';
 import { api } from '$lib/api/client';
 import { send } from '$lib/api/errors';
-import type { ReadRequest } from '$lib/metrics/snapshot-read.svelte';
+import type { ReadRequest } from '$lib/device/offline-read.svelte';
 import { filterParams, historySnapshotKey, type FilterValues } from './filters';
 
 /** One page of `GET /api/apps/:appId/transactions`, stored per filter and cursor for offline. */

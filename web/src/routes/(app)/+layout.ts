@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
-import { local } from '$lib/apps/local.svelte';
-import { signInPath } from '$lib/redirects';
-import { session } from '$lib/session.svelte';
+import { local } from '$lib/device/local.svelte';
+import { signInPath } from '$lib/session/redirects';
+import { session } from '$lib/session/session.svelte';
 import type { LayoutLoad } from './$types';
 
 /**

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
-import { safeNext } from '$lib/redirects';
-import { session } from '$lib/session.svelte';
+import { safeNext } from '$lib/session/redirects';
+import { session } from '$lib/session/session.svelte';
 import type { LayoutLoad } from './$types';
 
 /** Pages for people without an account or session; forgot/reset stay open to everyone. */

@@ -1,0 +1,14 @@
+/**
+ * What the sync engine reports, shared by the engine, the leadership between tabs and the
+ * status the UI binds to. It sits at the bottom of the sync modules' imports (it imports
+ * nothing), so none of them has to import the engine for a type.
+ */
+export type SyncPhase =
+  'idle' | 'syncing' | 'retrying' | 'signed-out' | 'update-required' | 'stopped';
+
+export interface SyncEngineState {
+  phase: SyncPhase;
+  /** This tab runs the sync (holds the lock); other tabs show the leader's phase. */
+  leader: boolean;
+  lastError: string | null;
+}
