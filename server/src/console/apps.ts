@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { AppEnv, Services } from '../env';
 import { ApiError } from '../lib/errors';
 import { validate } from '../lib/validate';
-import { requireSession } from '../middleware/session';
+import { requireSession } from './middleware/session';
 import { appStore } from '../store/apps';
 
 /** A year: the URL names the content (`?v=<sha-256>`), so a new logo is a new URL. */

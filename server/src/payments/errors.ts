@@ -4,8 +4,8 @@ import type { Context, ErrorHandler, ValidationTargets } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError, ZodType } from 'zod';
-import type { Logger } from '../../lib/log';
-import type { V1Env } from './caller';
+import type { Logger } from '../lib/log';
+import type { V1Env } from './env';
 import { setV1Header, v1Answer, v1Json } from './frame';
 
 /** Thrown anywhere under `/v1`; answered in KS Pay's envelope with its numeric code. */

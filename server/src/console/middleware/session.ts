@@ -1,8 +1,8 @@
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv, Services } from '../env';
-import { ApiError } from '../lib/errors';
-import { sessionStore } from '../store/sessions';
+import type { AppEnv, Services } from '../../env';
+import { ApiError } from '../../lib/errors';
+import { sessionStore } from '../../store/sessions';
 
 /** `__Host-` needs Secure, which browsers refuse on plain-http localhost during development. */
 export function sessionCookieName(publicOrigin: string): string {

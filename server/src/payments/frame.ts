@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { Logger } from '../../lib/log';
-import { logRequest } from '../../middleware/request-log';
-import type { V1Env } from './caller';
+import type { Logger } from '../lib/log';
+import { logRequest } from '../http/request-log';
+import type { V1Env } from './env';
 
 /**
  * What every `/v1` answer carries, success or error: the security headers a JSON API needs
@@ -15,7 +15,7 @@ import type { V1Env } from './caller';
  * Built as ONE plain object per answer and handed to `new Response`: @hono/node-server then
  * writes status, headers and body in one go. Adding headers to `c.res` after `next()` (as
  * `secureHeaders` does) turns them into a WHATWG `Headers` that is copied back out on every
- * request — a measurable share of the payments API's hot path (README "Benchmarks").
+ * request, on the payments API's hot path (benchmark 1 guards it).
  */
 export function v1BaseHeaders(publicOrigin: string): Readonly<Record<string, string>> {
   return Object.freeze({

@@ -2,8 +2,8 @@ import { overviewQuerySchema, type Overview } from '@kspay/shared';
 import { Hono } from 'hono';
 import type { Services } from '../env';
 import { validate } from '../lib/validate';
-import { requireOwnedApp, type AppScopedEnv } from '../middleware/app-owner';
-import { requireSession } from '../middleware/session';
+import { requireOwnedApp, type AppScopedEnv } from './middleware/app-owner';
+import { requireSession } from './middleware/session';
 import { metricsStore } from '../store/metrics';
 
 /**

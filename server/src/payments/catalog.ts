@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
-import type { Services } from '../../env';
-import { requireBearerOrPublicKey, type V1Env } from './caller';
+import type { Services } from '../env';
+import { requireBearerOrPublicKey } from './auth';
+import type { V1Env } from './env';
 import { KsPayError, ok } from './errors';
 
 export const SANDBOX_GATEWAY = 'KS Pay Sandbox';

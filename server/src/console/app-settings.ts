@@ -2,8 +2,8 @@ import { addDomainInput, auditQuerySchema } from '@kspay/shared';
 import { Hono } from 'hono';
 import type { Services } from '../env';
 import { validate } from '../lib/validate';
-import { actorOf, requireOwnedApp, type AppScopedEnv } from '../middleware/app-owner';
-import { requireSession } from '../middleware/session';
+import { actorOf, requireOwnedApp, type AppScopedEnv } from './middleware/app-owner';
+import { requireSession } from './middleware/session';
 import { auditStore } from '../store/audit';
 import { domainStore } from '../store/domains';
 

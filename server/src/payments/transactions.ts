@@ -8,9 +8,11 @@ import {
   type Transaction
 } from '@kspay/shared';
 import { Hono } from 'hono';
-import type { Services } from '../../env';
-import { toTransaction, transactionStore } from '../../store/transactions';
-import { bearerTransaction, requireBearer, type V1Env } from './caller';
+import type { Services } from '../env';
+import { toTransaction, transactionStore } from '../store/transactions';
+import { requireBearer } from './auth';
+import { bearerTransaction } from './transaction-read';
+import type { V1Env } from './env';
 import { findCurrency, findPaymentMethod, SANDBOX_GATEWAY } from './catalog';
 import { pagination, transactionRange } from './date-range';
 import { KsPayError, ok, okJson, v1Validate } from './errors';

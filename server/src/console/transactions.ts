@@ -14,8 +14,8 @@ import { Hono } from 'hono';
 import type { Services } from '../env';
 import { ApiError } from '../lib/errors';
 import { validate } from '../lib/validate';
-import { requireOwnedApp, type AppScopedEnv } from '../middleware/app-owner';
-import { requireSession } from '../middleware/session';
+import { requireOwnedApp, type AppScopedEnv } from './middleware/app-owner';
+import { requireSession } from './middleware/session';
 import type { AppState } from '../store/apps-access';
 import { historyStore, type HistoryFilterInstants } from '../store/transaction-history';
 

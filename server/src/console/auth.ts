@@ -16,7 +16,7 @@ import {
 import { createLimiter } from '../lib/rate-limit';
 import { hashToken } from '../lib/tokens';
 import { validate } from '../lib/validate';
-import { requireSession, sessionCookieName } from '../middleware/session';
+import { requireSession, sessionCookieName } from './middleware/session';
 import { sessionStore } from '../store/sessions';
 import { EmailTakenError, userStore } from '../store/users';
 import { passwordResetRoutes } from './password-reset';

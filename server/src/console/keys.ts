@@ -7,8 +7,8 @@ import {
   requireOwnedApp,
   requireRecentAuth,
   type AppScopedEnv
-} from '../middleware/app-owner';
-import { requireSession } from '../middleware/session';
+} from './middleware/app-owner';
+import { requireSession } from './middleware/session';
 import { keyStore } from '../store/keys';
 
 /** A key id in the path; anything else falls through to the `/api` 404. */

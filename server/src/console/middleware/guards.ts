@@ -1,31 +1,12 @@
-import { bodyLimit } from 'hono/body-limit';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from '../env';
-import { ApiError } from '../lib/errors';
+import type { AppEnv } from '../../env';
+import { limitDeclaredBody, sendsNonJson } from '../../http/body';
+import { ApiError } from '../../lib/errors';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/**
- * `bodyLimit` with the same verdicts, minus its cost where there can be no body: a GET or HEAD
- * `Request` never has one, yet asking (`c.req.raw.body`) makes @hono/node-server build a full
- * `Request` per request. A Content-Length without Transfer-Encoding is judged by its value, as
- * `bodyLimit` does; anything else (chunked, or a `Request` made in-process) is counted as read.
- */
-export function limitDeclaredBody(maxSize: number, onError: (c: Context) => never) {
-  const counted = bodyLimit({ maxSize, onError });
-  const limit: MiddlewareHandler = async (c, next) => {
-    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-    const headers = c.req.raw.headers;
-    const length = headers.get('content-length');
-    if (length === null || headers.has('transfer-encoding')) return counted(c, next);
-    if (parseInt(length || '0', 10) > maxSize) onError(c);
-    return next();
-  };
-  return limit;
-}
 
 /** Bodies over the limit are refused before they are read whole. */
 export const limitBody = (maxSize = MAX_BODY_BYTES) =>
@@ -53,10 +34,7 @@ export const requireAllowedOrigin = (allowed: readonly string[]) =>
 /** State-changing requests carry JSON, so an HTML form on another site cannot forge one. */
 export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
   if (!SAFE_METHODS.has(c.req.method)) {
-    const type = c.req.header('content-type') ?? '';
-    const length = c.req.header('content-length');
-    const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding');
-    if ((hasBody || type) && !/^application\/json\s*(;|$)/i.test(type)) {
+    if (sendsNonJson(c)) {
       throw new ApiError('unsupported_media_type', 'Send the request body as application/json');
     }
   }

@@ -9,7 +9,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv, Services } from '../env';
 import { ApiError } from '../lib/errors';
 import { validate } from '../lib/validate';
-import { requireSession } from '../middleware/session';
+import { requireSession } from './middleware/session';
 import { syncStore } from '../store/sync';
 
 /**

@@ -1,14 +1,15 @@
 import { appIdSchema, generateTokenInput, parseKey } from '@kspay/shared';
 import { Hono } from 'hono';
-import type { RateLimit } from '../../config';
-import type { Services } from '../../env';
-import { clientIp, rateLimitSubject } from '../../lib/client-ip';
-import { hashToken, safeEqual } from '../../lib/tokens';
-import { accessTokenStore } from '../../store/access-tokens';
-import { appById } from '../../store/apps-access';
-import { keyStore, keyUsable } from '../../store/keys';
-import { rateLimitStore } from '../../store/rate-limits';
-import { bearerToken, type V1Env } from './caller';
+import type { RateLimit } from '../config';
+import type { Services } from '../env';
+import { clientIp, rateLimitSubject } from '../lib/client-ip';
+import { hashToken, safeEqual } from '../lib/tokens';
+import { accessTokenStore } from '../store/access-tokens';
+import { appById } from '../store/apps-access';
+import { keyStore, keyUsable } from '../store/keys';
+import { rateLimitStore } from '../store/rate-limits';
+import { bearerToken } from './auth';
+import type { V1Env } from './env';
 import { KsPayError, ok, v1Validate } from './errors';
 
 /**

@@ -2,11 +2,11 @@ import { REAUTH_WINDOW_MS } from '@kspay/shared';
 import { appIdSchema } from '@kspay/shared/ids';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv, Services } from '../env';
-import { clientIp } from '../lib/client-ip';
-import { ApiError } from '../lib/errors';
-import { ownedApp, type AppState } from '../store/apps-access';
-import type { Actor } from '../store/audit';
+import type { AppEnv, Services } from '../../env';
+import { clientIp } from '../../lib/client-ip';
+import { ApiError } from '../../lib/errors';
+import { ownedApp, type AppState } from '../../store/apps-access';
+import type { Actor } from '../../store/audit';
 
 /** Routes under `/api/apps/:appId/…` that act on one of the caller's apps. */
 export interface AppScopedEnv extends AppEnv {
