@@ -27,6 +27,7 @@ import { isV1Path, mountPaymentsApi } from './payments';
 import type { V1Env } from './payments/env';
 import { v1ErrorHandler } from './payments/errors';
 import { openApiRoutes } from './docs';
+import { RouteApp } from './http/openapi';
 
 /** The typed `/api` routes; `AppType` gives the web app its client (`hc<AppType>`). */
 function apiRoutes(s: Services) {
@@ -44,7 +45,7 @@ function apiRoutes(s: Services) {
 export type AppType = ReturnType<typeof apiRoutes>;
 
 export function createApp(s: Services) {
-  const app = new Hono<AppEnv>();
+  const app = new RouteApp<AppEnv>();
   const v1Errors = v1ErrorHandler(s.log);
 
   app.onError((err, c) => {
@@ -105,7 +106,7 @@ export function createApp(s: Services) {
     throw new ApiError('not_found', 'There is no such API endpoint');
   });
 
-  app.route('/', openApiRoutes());
+  app.route('/', openApiRoutes(app));
 
   if (s.config.webRoot) app.route('/', serveSpa(s.config.webRoot));
 

@@ -1,14 +1,41 @@
-import type { Json } from './helpers';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Env } from 'hono';
 import { API_DESCRIPTION } from './description';
 import { merchantPaths } from './merchant-paths';
-import { v1Paths } from './v1-paths';
+
+/** A JSON value of the document. */
+export type Json = Record<string, unknown>;
+
+const SECURITY_SCHEMES = {
+  bearerAuth: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Access token from /v1/auth/generate-token'
+  },
+  publicKey: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'x-access-key',
+    description: 'Public key (kspk_…), browser origin must be allowed'
+  },
+  sessionCookie: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'kspay_session',
+    description: 'Merchant console session'
+  }
+} as const;
 
 /**
- * The OpenAPI 3.1 document, assembled from the same shared zod schemas the routes validate
- * with (`z.toJSONSchema`), so the description cannot drift from what the server accepts.
+ * The OpenAPI 3.1 document, generated from the route definitions `app` holds (each route's
+ * `createRoute`: its shared zod schemas, summary and typed refusals), so the description
+ * cannot drift from what the server routes and accepts.
  */
-export function buildOpenApiDocument(): Json {
-  return {
+export function buildOpenApiDocument<E extends Env>(app: OpenAPIHono<E>): Json {
+  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) {
+    app.openAPIRegistry.registerComponent('securitySchemes', name, { ...scheme });
+  }
+  const doc = app.getOpenAPI31Document({
     openapi: '3.1.0',
     info: { title: 'KS Pay sandbox payments API', version: '1.0.0', description: API_DESCRIPTION },
     servers: [{ url: '/' }],
@@ -18,28 +45,7 @@ export function buildOpenApiDocument(): Json {
       { name: 'Transactions' },
       { name: 'Merchant console: keys' },
       { name: 'Merchant console: settings' }
-    ],
-    paths: { ...v1Paths, ...merchantPaths },
-    components: {
-      securitySchemes: {
-        bearerAuth: {
-          type: 'http',
-          scheme: 'bearer',
-          description: 'Access token from /v1/auth/generate-token'
-        },
-        publicKey: {
-          type: 'apiKey',
-          in: 'header',
-          name: 'x-access-key',
-          description: 'Public key (kspk_…), browser origin must be allowed'
-        },
-        sessionCookie: {
-          type: 'apiKey',
-          in: 'cookie',
-          name: 'kspay_session',
-          description: 'Merchant console session'
-        }
-      }
-    }
-  };
+    ]
+  }) as unknown as Json & { paths: Json };
+  return { ...doc, paths: { ...doc.paths, ...merchantPaths } };
 }

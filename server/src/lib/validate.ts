@@ -12,13 +12,16 @@ export function validate<T extends ZodType, Target extends keyof ValidationTarge
   target: Target,
   schema: T
 ) {
-  return zValidator(target, schema, (result) => {
-    if (!result.success) {
-      throw new ApiError(
-        'validation_failed',
-        'Some fields need attention',
-        fieldErrors(result.error as never)
-      );
-    }
-  });
+  return zValidator(target, schema, apiHook);
 }
+
+/** The `/api` validation hook: a failure is a 400 `validation_failed` naming the fields. */
+export const apiHook = (result: { success: boolean; error?: unknown }): void => {
+  if (!result.success) {
+    throw new ApiError(
+      'validation_failed',
+      'Some fields need attention',
+      fieldErrors(result.error as never)
+    );
+  }
+};

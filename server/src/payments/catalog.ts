@@ -1,8 +1,12 @@
-import { Hono } from 'hono';
+import { createRoute } from '@hono/zod-openapi';
+import { currencySchema, paymentMethodSchema } from '@kspay/shared';
+import { z } from 'zod';
+import { RouteApp } from '../http/openapi';
 import type { Services } from '../env';
 import { requireBearerOrPublicKey } from './auth';
 import type { V1Env } from './env';
-import { KsPayError, ok } from './errors';
+import { CATALOG_CALLER_ERRORS, bearerAuth, ksPayResponses } from './contract';
+import { KsPayError, ksPayHook, ok } from './errors';
 
 export const SANDBOX_GATEWAY = 'KS Pay Sandbox';
 
@@ -48,12 +52,43 @@ export function findPaymentMethod(currencyId: string, id: string) {
 /** Paths a browser may call with the public key alone (for the CORS preflight). */
 export const PUBLIC_KEY_PATHS = [/^\/v1\/currencies$/, /^\/v1\/[^/]+\/payment-methods$/];
 
+const tags = ['Catalog'];
+const security = [...bearerAuth, { publicKey: [] }];
+
+const currencies = createRoute({
+  method: 'get',
+  path: '/currencies',
+  summary: 'List currencies',
+  description: 'Bearer token, or the public key in x-access-key from an allowed browser origin.',
+  tags,
+  security,
+  responses: ksPayResponses(
+    { status: 200, description: 'Currencies', result: z.array(currencySchema) },
+    CATALOG_CALLER_ERRORS
+  )
+});
+
+const paymentMethods = createRoute({
+  method: 'get',
+  path: '/{currencyId}/payment-methods',
+  summary: 'List payment methods of a currency',
+  tags,
+  security,
+  request: {
+    params: z.object({ currencyId: z.string().describe('Currency id, e.g. c_WkmEe23LeI') })
+  },
+  responses: ksPayResponses(
+    { status: 200, description: 'Payment methods', result: z.array(paymentMethodSchema) },
+    [...CATALOG_CALLER_ERRORS, 'currencyNotExists']
+  )
+});
+
 /** `GET /v1/currencies`, `GET /v1/:currencyId/payment-methods`: bearer token or public key. */
 export function v1CatalogRoutes(s: Services) {
   const caller = requireBearerOrPublicKey(s);
-  return new Hono<V1Env>()
-    .get('/currencies', caller, (c) => ok(c, 200, CURRENCIES))
-    .get('/:currencyId/payment-methods', caller, (c) => {
+  return new RouteApp<V1Env>({ defaultHook: ksPayHook })
+    .openapi({ ...currencies, middleware: [caller] }, (c) => ok(c, 200, CURRENCIES))
+    .openapi({ ...paymentMethods, middleware: [caller] }, (c) => {
       const methods = PAYMENT_METHODS.get(c.req.param('currencyId'));
       if (!methods) throw new KsPayError('currencyNotExists');
       return ok(c, 200, methods);

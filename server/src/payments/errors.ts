@@ -1,9 +1,8 @@
-import { zValidator } from '@hono/zod-validator';
 import { fieldErrors, ksPayErrors, type KsPayErrorBody, type KsPayErrorName } from '@kspay/shared';
-import type { Context, ErrorHandler, ValidationTargets } from 'hono';
+import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ZodError, ZodType } from 'zod';
+import type { ZodError } from 'zod';
 import type { Logger } from '../lib/log';
 import type { V1Env } from './env';
 import { setV1Header, v1Answer, v1Json } from './frame';
@@ -73,20 +72,15 @@ export function v1ErrorHandler(log: Logger): ErrorHandler<V1Env> {
 }
 
 /**
- * The `/v1` twin of `lib/validate.ts`: a shared zod schema, and failures answered as KS Pay's
- * 25 "Invalid Request" naming the fields (or the documented code a refinement asks for, e.g.
- * -19 for an amount with too many decimals).
+ * The `/v1` validation hook (the twin of `lib/validate.ts`'s): failures of a shared zod schema
+ * answered as KS Pay's 25 "Invalid Request" naming the fields (or the documented code a
+ * refinement asks for, e.g. -19 for an amount with too many decimals).
  */
-export function v1Validate<T extends ZodType, Target extends keyof ValidationTargets>(
-  target: Target,
-  schema: T
-) {
-  return zValidator(target, schema, (result) => {
-    if (result.success) return;
-    const error = result.error as unknown as ZodError;
-    const asked = error.issues
-      .map((i) => (i as { params?: { ksPay?: unknown } }).params?.ksPay)
-      .find((n): n is KsPayErrorName => typeof n === 'string' && n in ksPayErrors);
-    throw new KsPayError(asked ?? 'invalidRequest', { fields: fieldErrors(error) });
-  });
-}
+export const ksPayHook = (result: { success: boolean; error?: unknown }): void => {
+  if (result.success) return;
+  const error = result.error as ZodError;
+  const asked = error.issues
+    .map((i) => (i as { params?: { ksPay?: unknown } }).params?.ksPay)
+    .find((n): n is KsPayErrorName => typeof n === 'string' && n in ksPayErrors);
+  throw new KsPayError(asked ?? 'invalidRequest', { fields: fieldErrors(error) });
+};

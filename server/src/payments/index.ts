@@ -3,11 +3,12 @@ import { PatternRouter } from 'hono/router/pattern-router';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv, Services } from '../env';
 import { limitDeclaredBody, sendsNonJson } from '../http/body';
+import { RouteApp } from '../http/openapi';
 import { domainStore } from '../store/domains';
 import { v1AuthRoutes } from './token-routes';
 import type { V1Env } from './env';
 import { PUBLIC_KEY_PATHS, v1CatalogRoutes } from './catalog';
-import { KsPayError } from './errors';
+import { KsPayError, ksPayHook } from './errors';
 import { setV1Header, v1BaseHeaders, v1Frame, v1Json } from './frame';
 import { v1TransactionRoutes } from './transactions';
 
@@ -70,7 +71,7 @@ export const isV1Path = (path: string) => path === '/v1' || path.startsWith('/v1
  */
 export function v1Routes(s: Services) {
   // Its errors are answered by `v1ErrorHandler`, installed by `createApp` for `/v1` paths.
-  const app = new Hono<V1Env>();
+  const app = new RouteApp<V1Env>({ defaultHook: ksPayHook });
   app.use('*', v1Frame(v1BaseHeaders(s.config.publicOrigin), s.log));
   app.options('*', preflight(s));
   // GET and HEAD have no body: they skip this layer altogether (the hot path is a GET).
@@ -93,7 +94,7 @@ export function v1Routes(s: Services) {
  * (benchmark 1 guards it). Both registrations behave identically.
  */
 export function mountPaymentsApi(
-  app: Hono<AppEnv>,
+  app: RouteApp<AppEnv>,
   s: Services,
   onError: ErrorHandler<V1Env>
 ): Hono['fetch'] {

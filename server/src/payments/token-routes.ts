@@ -1,5 +1,6 @@
-import { appIdSchema, generateTokenInput, parseKey } from '@kspay/shared';
-import { Hono } from 'hono';
+import { createRoute } from '@hono/zod-openapi';
+import { appIdSchema, generateTokenInput, parseKey, tokenPairSchema } from '@kspay/shared';
+import { z } from 'zod';
 import type { RateLimit } from '../config';
 import type { Services } from '../env';
 import { clientIp, rateLimitSubject } from '../lib/client-ip';
@@ -10,7 +11,9 @@ import { keyStore, keyUsable } from '../store/keys';
 import { rateLimitStore } from '../store/rate-limits';
 import { bearerToken } from './auth';
 import type { V1Env } from './env';
-import { KsPayError, ok, v1Validate } from './errors';
+import { jsonContent, RouteApp } from '../http/openapi';
+import { BODY_ERRORS, ksPayResponses } from './contract';
+import { KsPayError, ksPayHook, ok } from './errors';
 
 /**
  * Token exchanges per public key and client address (/64 for IPv6): generous for a backend, a
@@ -18,6 +21,50 @@ import { KsPayError, ok, v1Validate } from './errors';
  * anyone lock a merchant's backend out by spamming exchanges with a wrong secret.
  */
 export const TOKEN_EXCHANGE_LIMIT: RateLimit = { max: 30, windowMs: 60 * 1000 };
+
+const tags = ['Auth'];
+
+const generateToken = createRoute({
+  method: 'post',
+  path: '/generate-token/{appId}',
+  summary: 'Exchange a key pair for tokens',
+  description: 'accessKey is the public key (kspk_…), secretKey the secret key (kssk_…).',
+  tags,
+  request: {
+    params: z.object({ appId: z.string().describe('App id, e.g. ap_rtk2WdyQR') }),
+    body: { required: true, ...jsonContent(generateTokenInput) }
+  },
+  responses: ksPayResponses(
+    { status: 201, description: 'Access and refresh token', result: tokenPairSchema },
+    [
+      ...BODY_ERRORS,
+      'apiKeyMissing',
+      'invalidApiKey',
+      'customError',
+      'tooManyRequests',
+      'keyNotFoundInDB',
+      'invalidSecretKey',
+      'inactiveKeyInDB',
+      'appDisabled'
+    ]
+  )
+});
+
+const refreshToken = createRoute({
+  method: 'post',
+  path: '/refresh-token',
+  summary: 'Rotate tokens with a refresh token',
+  description:
+    'Send the refresh token in Authorization (with or without "Bearer "). Single use; the body is not read.',
+  tags,
+  request: {
+    headers: z.object({ authorization: z.string().describe('The refresh token') })
+  },
+  responses: ksPayResponses(
+    { status: 201, description: 'New access and refresh token', result: tokenPairSchema },
+    ['tokenMissing', 'invalidRefreshToken', 'inactiveKeyInDB', 'appDisabled']
+  )
+});
 
 /**
  * `POST /v1/auth/generate-token/:appId {accessKey, secretKey}` and `POST /v1/auth/refresh-token`.
@@ -39,8 +86,8 @@ export function v1AuthRoutes(s: Services) {
   }
 
   return (
-    new Hono<V1Env>()
-      .post('/generate-token/:appId', v1Validate('json', generateTokenInput), async (c) => {
+    new RouteApp<V1Env>({ defaultHook: ksPayHook })
+      .openapi(generateToken, async (c) => {
         const { accessKey, secretKey } = c.req.valid('json');
         if (!accessKey || !secretKey) throw new KsPayError('apiKeyMissing');
         const pub = parseKey(accessKey);
@@ -81,7 +128,7 @@ export function v1AuthRoutes(s: Services) {
        * The refresh token (in `Authorization`, with or without `Bearer`) is single use and
        * rotated; the pair and app it belongs to must still be usable. A body is not read.
        */
-      .post('/refresh-token', async (c) => {
+      .openapi(refreshToken, async (c) => {
         const token = bearerToken(c);
         if (!token) throw new KsPayError('tokenMissing');
         const found = await tokens.resolve(token, 'refresh');

@@ -1,13 +1,19 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createRoute } from '@hono/zod-openapi';
 import {
   initiateInput,
+  initiateResultSchema,
   processInput,
+  processResultSchema,
   sandboxOutcome,
   signaturePayload,
   transactionListQuery,
+  transactionListResultSchema,
+  transactionSchema,
   type Transaction
 } from '@kspay/shared';
-import { Hono } from 'hono';
+import { z } from 'zod';
+import { jsonContent, RouteApp } from '../http/openapi';
 import type { Services } from '../env';
 import { toTransaction, transactionStore } from '../store/transactions';
 import { requireBearer } from './auth';
@@ -15,7 +21,8 @@ import { bearerTransaction } from './transaction-read';
 import type { V1Env } from './env';
 import { findCurrency, findPaymentMethod, SANDBOX_GATEWAY } from './catalog';
 import { pagination, transactionRange } from './date-range';
-import { KsPayError, ok, okJson, v1Validate } from './errors';
+import { BEARER_ERRORS, BODY_ERRORS, bearerAuth, ksPayResponses } from './contract';
+import { KsPayError, ksPayHook, ok, okJson } from './errors';
 import { setV1Header } from './frame';
 
 /**
@@ -37,6 +44,91 @@ function signatureMatches(given: string, expected: string): boolean {
   return timingSafeEqual(Buffer.from(given.toLowerCase(), 'hex'), Buffer.from(expected, 'hex'));
 }
 
+const tags = ['Transactions'];
+
+const initiate = createRoute({
+  method: 'post',
+  path: '/initiate',
+  summary: 'Initiate a transaction',
+  description:
+    'referenceNumber makes this idempotent per app: the same request again answers the same transaction (header Idempotent-Replayed: true); other details with a used referenceNumber answer 409 / -17.',
+  tags,
+  security: bearerAuth,
+  request: { body: { required: true, ...jsonContent(initiateInput) } },
+  responses: ksPayResponses(
+    {
+      status: 201,
+      description: 'The initiated transaction and its x-signature',
+      result: initiateResultSchema
+    },
+    [
+      ...BEARER_ERRORS,
+      ...BODY_ERRORS,
+      'decimalValueAmountError',
+      'unauthorizedAccess',
+      'currencyNotExists',
+      'invalidPaymentMethodIds',
+      'customError'
+    ]
+  )
+});
+
+const processRoute = createRoute({
+  method: 'post',
+  path: '/process',
+  summary: 'Process an initiated transaction (sandbox outcome by the cents)',
+  tags,
+  security: bearerAuth,
+  request: {
+    headers: z.object({
+      'x-signature': z.string().describe('hex HMAC-SHA256, see the description')
+    }),
+    body: { required: true, ...jsonContent(processInput) }
+  },
+  responses: ksPayResponses(
+    { status: 200, description: 'The settled order', result: processResultSchema },
+    [...BEARER_ERRORS, ...BODY_ERRORS, 'missingInRequest', 'noDataFound', 'unauthorized']
+  )
+});
+
+const byId = createRoute({
+  method: 'get',
+  path: '/txnId/{id}',
+  summary: 'Fetch one transaction',
+  tags,
+  security: bearerAuth,
+  request: { params: z.object({ id: z.string().describe('pe_txnId, e.g. tx_UOVynlQ0j') }) },
+  responses: ksPayResponses(
+    { status: 200, description: 'The transaction', result: transactionSchema },
+    [...BEARER_ERRORS, 'noDataFound']
+  )
+});
+
+const list = createRoute({
+  method: 'get',
+  path: '/',
+  summary: 'List transactions, newest first',
+  description: 'fromDate/toDate are UTC days (YYYY-MM-DD), inclusive.',
+  tags,
+  security: bearerAuth,
+  request: { query: transactionListQuery },
+  responses: ksPayResponses(
+    { status: 200, description: 'A page of transactions', result: transactionListResultSchema },
+    [
+      ...BEARER_ERRORS,
+      'invalidRequest',
+      'datesExceedError',
+      'dateRangeError',
+      'startDateBeforeAppCreation',
+      'startDateAfterToday',
+      'startAndEndDateRequired',
+      'endDateAfterToday',
+      'pageShouldBePositive',
+      'limitShouldBePositive'
+    ]
+  )
+});
+
 /** Transactions of the calling app only: another app's id answers 24 like a missing one. */
 export function v1TransactionRoutes(s: Services) {
   const store = transactionStore(s.db, s.clock);
@@ -45,8 +137,8 @@ export function v1TransactionRoutes(s: Services) {
 
   // Every route checks its bearer token first (the route registry's security cases hold each
   // one to it), before the input is.
-  return new Hono<V1Env>()
-    .post('/initiate', bearer, v1Validate('json', initiateInput), async (c) => {
+  return new RouteApp<V1Env>({ defaultHook: ksPayHook })
+    .openapi({ ...initiate, middleware: [bearer] }, async (c) => {
       const input = c.req.valid('json');
       const { app, keyId, secretHash } = c.get('caller');
       if (input.appId !== undefined && input.appId !== app.id) {
@@ -98,7 +190,7 @@ export function v1TransactionRoutes(s: Services) {
         signature: transactionSignature(secretHash ?? '', tx)
       });
     })
-    .post('/process', bearer, v1Validate('json', processInput), async (c) => {
+    .openapi({ ...processRoute, middleware: [bearer] }, async (c) => {
       const signature = c.req.header('x-signature');
       if (!signature) {
         throw new KsPayError('missingInRequest', { message: 'x-signature not present in Request' });
@@ -118,13 +210,14 @@ export function v1TransactionRoutes(s: Services) {
       const order: Transaction = toTransaction(settled);
       return ok(c, 200, { order });
     })
-    .get('/txnId/:id', async (c) => {
-      // The bearer check comes first here too, fused with the read (`bearerTransaction`).
+    .openapi(byId, async (c) => {
+      // The bearer check comes first here too, fused with the read (`bearerTransaction`); no
+      // middleware or validator layer runs on this route (the payments hot path; benchmark 1).
       const json = await bearerAndTransaction(c, c.req.param('id'));
       if (json === null) throw new KsPayError('noDataFound');
       return okJson(c, 200, json);
     })
-    .get('/', bearer, v1Validate('query', transactionListQuery), async (c) => {
+    .openapi({ ...list, middleware: [bearer] }, async (c) => {
       const q = c.req.valid('query');
       const { app } = c.get('caller');
       const range = transactionRange(q.fromDate, q.toDate, app.createdAt, s.clock.now());
