@@ -41,7 +41,7 @@ export type ValidationHook = (result: { success: boolean; error?: unknown }, c: 
 
 export class RouteApp<E extends Env> extends OpenAPIHono<E> {
   constructor(init: { defaultHook?: ValidationHook } = {}) {
-    super(init as ConstructorParameters<typeof OpenAPIHono<E>>[0]);
+    super(init);
     const hook = init.defaultHook;
     const register = this.openapi;
     this.openapi = ((route: HiddenRoute, handler: never) => {
@@ -63,7 +63,7 @@ export class RouteApp<E extends Env> extends OpenAPIHono<E> {
           ...(query ? { request: { query } } : {}),
           ...(layers.length ? { middleware: layers } : {}),
           responses: {}
-        } as RouteConfig,
+        },
         handler
       );
     }) as typeof register;
