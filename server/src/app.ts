@@ -31,7 +31,7 @@ import { RouteApp } from './http/openapi';
 
 /** The typed `/api` routes; `AppType` gives the web app its client (`hc<AppType>`). */
 function apiRoutes(s: Services) {
-  return new Hono<AppEnv>()
+  return new RouteApp<AppEnv>()
     .route('/health', healthRoutes(s))
     .route('/auth', authRoutes(s))
     .route('/sync', syncRoutes(s))

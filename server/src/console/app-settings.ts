@@ -1,11 +1,78 @@
-import { addDomainInput, auditQuerySchema } from '@kspay/shared';
-import { Hono } from 'hono';
+import { createRoute } from '@hono/zod-openapi';
+import {
+  addDomainInput,
+  auditListResponseSchema,
+  auditQuerySchema,
+  domainListResponseSchema,
+  domainSchema
+} from '@kspay/shared';
+import { z } from 'zod';
+import { jsonContent, RouteApp } from '../http/openapi';
 import type { Services } from '../env';
-import { validate } from '../lib/validate';
+import { apiHook } from '../lib/validate';
+import {
+  APP_ERRORS,
+  BODY_ERRORS,
+  WRITE_ERRORS,
+  apiResponses,
+  appIdParam,
+  sessionAuth
+} from './contract';
 import { actorOf, requireOwnedApp, type AppScopedEnv } from './middleware/app-owner';
 import { requireSession } from './middleware/session';
 import { auditStore } from '../store/audit';
 import { domainStore } from '../store/domains';
+
+const tags = ['Merchant console: settings'];
+
+const auditList = createRoute({
+  method: 'get',
+  path: '/{appId}/audit',
+  summary: 'Activity log, newest first',
+  tags,
+  security: sessionAuth,
+  request: { params: appIdParam, query: auditQuerySchema },
+  responses: apiResponses(
+    { 200: { description: 'Entries', ...jsonContent(auditListResponseSchema) } },
+    [...APP_ERRORS, 'validation_failed']
+  )
+});
+
+const domainList = createRoute({
+  method: 'get',
+  path: '/{appId}/domains',
+  summary: 'Allowed browser origins',
+  tags,
+  security: sessionAuth,
+  request: { params: appIdParam },
+  responses: apiResponses(
+    { 200: { description: 'Domains', ...jsonContent(domainListResponseSchema) } },
+    APP_ERRORS
+  )
+});
+
+const domainAdd = createRoute({
+  method: 'post',
+  path: '/{appId}/domains',
+  summary: 'Allow an origin',
+  tags,
+  security: sessionAuth,
+  request: { params: appIdParam, body: { required: true, ...jsonContent(addDomainInput) } },
+  responses: apiResponses(
+    { 201: { description: 'The domain', ...jsonContent(z.object({ domain: domainSchema })) } },
+    [...APP_ERRORS, ...WRITE_ERRORS, ...BODY_ERRORS, 'conflict']
+  )
+});
+
+const domainRemove = createRoute({
+  method: 'delete',
+  path: '/{appId}/domains/{domainId}',
+  summary: 'Remove an origin',
+  tags,
+  security: sessionAuth,
+  request: { params: appIdParam.extend({ domainId: z.string().describe('dm_…') }) },
+  responses: apiResponses({ 204: { description: 'Removed' } }, [...APP_ERRORS, ...WRITE_ERRORS])
+});
 
 /**
  * Settings beside the keys, mounted at `/api/apps`: the activity log (every key and domain
@@ -17,20 +84,21 @@ export function appSettingsRoutes(s: Services) {
   const domains = domainStore(s.db, s.clock);
   const scope = [requireSession(s), requireOwnedApp(s)] as const;
 
-  return new Hono<AppScopedEnv>()
-    .use('/:appId/audit', ...scope)
-    .use('/:appId/domains', ...scope)
-    .use('/:appId/domains/*', ...scope)
-    .get('/:appId/audit', validate('query', auditQuerySchema), async (c) =>
-      c.json(await audit.list(c.get('app').id, c.req.valid('query')))
+  const app = new RouteApp<AppScopedEnv>({ defaultHook: apiHook });
+  app.use('/:appId/audit', ...scope);
+  app.use('/:appId/domains', ...scope);
+  app.use('/:appId/domains/*', ...scope);
+  return app
+    .openapi(auditList, async (c) =>
+      c.json(await audit.list(c.get('app').id, c.req.valid('query')), 200)
     )
-    .get('/:appId/domains', async (c) => c.json({ domains: await domains.list(c.get('app').id) }))
-    .post('/:appId/domains', validate('json', addDomainInput), async (c) => {
+    .openapi(domainList, async (c) => c.json({ domains: await domains.list(c.get('app').id) }, 200))
+    .openapi(domainAdd, async (c) => {
       const { origin } = c.req.valid('json');
       const domain = await domains.add(c.get('app').id, origin, actorOf(c, s));
       return c.json({ domain }, 201);
     })
-    .delete('/:appId/domains/:domainId{dm_[A-Za-z0-9]{9}}', async (c) => {
+    .openapi(domainRemove, async (c) => {
       await domains.remove(c.get('app').id, c.req.param('domainId'), actorOf(c, s));
       return c.body(null, 204);
     });

@@ -1,7 +1,22 @@
-import { regenerateKeyInput } from '@kspay/shared';
-import { Hono } from 'hono';
+import { createRoute } from '@hono/zod-openapi';
+import {
+  keyCreatedResponseSchema,
+  keyListResponseSchema,
+  keyResponseSchema,
+  regenerateKeyInput
+} from '@kspay/shared';
+import { z } from 'zod';
+import { jsonContent, RouteApp } from '../http/openapi';
 import type { Services } from '../env';
-import { validate } from '../lib/validate';
+import { apiHook } from '../lib/validate';
+import {
+  APP_ERRORS,
+  BODY_ERRORS,
+  WRITE_ERRORS,
+  apiResponses,
+  appIdParam,
+  sessionAuth
+} from './contract';
 import {
   actorOf,
   requireOwnedApp,
@@ -11,8 +26,78 @@ import {
 import { requireSession } from './middleware/session';
 import { keyStore } from '../store/keys';
 
-/** A key id in the path; anything else falls through to the `/api` 404. */
-const KEY = ':keyId{ak_[A-Za-z0-9]{9}}';
+const tags = ['Merchant console: keys'];
+/** Key actions need a password entered in the last 10 minutes (`requireRecentAuth`). */
+const ACTION_ERRORS = [...APP_ERRORS, ...WRITE_ERRORS, 'reauthentication_required'] as const;
+const keyParams = appIdParam.extend({
+  keyId: z.string().describe('Key pair id, e.g. ak_4Xq0cVb2L')
+});
+
+const list = createRoute({
+  method: 'get',
+  path: '/{appId}/keys',
+  summary: 'List key pairs (never a secret)',
+  tags,
+  security: sessionAuth,
+  request: { params: appIdParam },
+  responses: apiResponses(
+    { 200: { description: 'Key pairs', ...jsonContent(keyListResponseSchema) } },
+    APP_ERRORS
+  )
+});
+
+const generate = createRoute({
+  method: 'post',
+  path: '/{appId}/keys',
+  summary: 'Generate the first pair (none active)',
+  description:
+    'Answers the secret once (Cache-Control: no-store). 401 reauthentication_required when the password is older than 10 minutes.',
+  tags,
+  security: sessionAuth,
+  request: { params: appIdParam },
+  responses: apiResponses(
+    { 201: { description: 'The pair and its secret', ...jsonContent(keyCreatedResponseSchema) } },
+    [...ACTION_ERRORS, 'conflict']
+  )
+});
+
+const regenerate = createRoute({
+  method: 'post',
+  path: '/{appId}/keys/{keyId}/regenerate',
+  summary: 'Replace the current pair',
+  description: 'grace: now | 1h | 24h | 7d — how long the old pair keeps working.',
+  tags,
+  security: sessionAuth,
+  request: {
+    params: keyParams,
+    body: { required: true, ...jsonContent(regenerateKeyInput) }
+  },
+  responses: apiResponses(
+    {
+      201: {
+        description: 'The new pair, its secret, and the old pair',
+        ...jsonContent(keyCreatedResponseSchema)
+      }
+    },
+    [...ACTION_ERRORS, ...BODY_ERRORS, 'conflict']
+  )
+});
+
+const keyAction = (action: 'disable' | 'enable', summary: string) =>
+  createRoute({
+    method: 'post',
+    path: `/{appId}/keys/{keyId}/${action}`,
+    summary,
+    tags,
+    security: sessionAuth,
+    request: { params: keyParams },
+    responses: apiResponses(
+      { 200: { description: 'The pair', ...jsonContent(keyResponseSchema) } },
+      [...ACTION_ERRORS, 'conflict']
+    )
+  });
+const disable = keyAction('disable', 'Disable a pair at once (and its tokens)');
+const enable = keyAction('enable', 'Enable a disabled pair that was not replaced');
 
 /**
  * Merchant-facing key management, mounted at `/api/apps`. The server is the only authority:
@@ -24,35 +109,31 @@ export function keysRoutes(s: Services) {
   const scope = [requireSession(s), requireOwnedApp(s)] as const;
   const recent = requireRecentAuth(s);
 
-  return new Hono<AppScopedEnv>()
-    .use('/:appId/keys', ...scope)
-    .use('/:appId/keys/*', ...scope)
-    .get('/:appId/keys', async (c) => c.json({ keys: await keys.list(c.get('app').id) }))
-    .post('/:appId/keys', recent, async (c) => {
+  const app = new RouteApp<AppScopedEnv>({ defaultHook: apiHook });
+  app.use('/:appId/keys', ...scope);
+  app.use('/:appId/keys/*', ...scope);
+  return app
+    .openapi(list, async (c) => c.json({ keys: await keys.list(c.get('app').id) }, 200))
+    .openapi({ ...generate, middleware: [recent] }, async (c) => {
       const created = await keys.generate(c.get('app').id, actorOf(c, s));
       c.header('Cache-Control', 'no-store');
       return c.json(created, 201);
     })
-    .post(
-      `/:appId/keys/${KEY}/regenerate`,
-      recent,
-      validate('json', regenerateKeyInput),
-      async (c) => {
-        const { grace } = c.req.valid('json');
-        const created = await keys.regenerate(
-          c.get('app').id,
-          c.req.param('keyId'),
-          grace,
-          actorOf(c, s)
-        );
-        c.header('Cache-Control', 'no-store');
-        return c.json(created, 201);
-      }
+    .openapi({ ...regenerate, middleware: [recent] }, async (c) => {
+      const { grace } = c.req.valid('json');
+      const created = await keys.regenerate(
+        c.get('app').id,
+        c.req.param('keyId'),
+        grace,
+        actorOf(c, s)
+      );
+      c.header('Cache-Control', 'no-store');
+      return c.json(created, 201);
+    })
+    .openapi({ ...disable, middleware: [recent] }, async (c) =>
+      c.json({ key: await keys.disable(c.get('app').id, c.req.param('keyId'), actorOf(c, s)) }, 200)
     )
-    .post(`/:appId/keys/${KEY}/disable`, recent, async (c) =>
-      c.json({ key: await keys.disable(c.get('app').id, c.req.param('keyId'), actorOf(c, s)) })
-    )
-    .post(`/:appId/keys/${KEY}/enable`, recent, async (c) =>
-      c.json({ key: await keys.enable(c.get('app').id, c.req.param('keyId'), actorOf(c, s)) })
+    .openapi({ ...enable, middleware: [recent] }, async (c) =>
+      c.json({ key: await keys.enable(c.get('app').id, c.req.param('keyId'), actorOf(c, s)) }, 200)
     );
 }

@@ -1,10 +1,25 @@
-import { overviewQuerySchema, type Overview } from '@kspay/shared';
-import { Hono } from 'hono';
+import { createRoute } from '@hono/zod-openapi';
+import { overviewQuerySchema, overviewSchema, type Overview } from '@kspay/shared';
+import { jsonContent, RouteApp } from '../http/openapi';
 import type { Services } from '../env';
-import { validate } from '../lib/validate';
+import { apiHook } from '../lib/validate';
+import { APP_ERRORS, apiResponses, appIdParam, sessionAuth } from './contract';
 import { requireOwnedApp, type AppScopedEnv } from './middleware/app-owner';
 import { requireSession } from './middleware/session';
 import { metricsStore } from '../store/metrics';
+
+const overview = createRoute({
+  method: 'get',
+  path: '/{appId}/overview',
+  summary: "An app's payments overview over the last `days` days",
+  tags: ['Merchant console: overview'],
+  security: sessionAuth,
+  request: { params: appIdParam, query: overviewQuerySchema },
+  responses: apiResponses(
+    { 200: { description: 'The overview', ...jsonContent(overviewSchema) } },
+    [...APP_ERRORS, 'validation_failed']
+  )
+});
 
 /**
  * `GET /api/apps/:appId/overview?days=30` → `Overview` (shared/src/metrics.ts), mounted at
@@ -13,11 +28,11 @@ import { metricsStore } from '../store/metrics';
  */
 export function overviewRoutes(s: Services) {
   const metrics = metricsStore(s.db.db);
-  return new Hono<AppScopedEnv>()
-    .use('/:appId/overview', requireSession(s), requireOwnedApp(s))
-    .get('/:appId/overview', validate('query', overviewQuerySchema), async (c) => {
-      const { days } = c.req.valid('query');
-      const overview: Overview = await metrics.overview(c.get('app').id, s.clock.now(), days);
-      return c.json(overview);
-    });
+  const app = new RouteApp<AppScopedEnv>({ defaultHook: apiHook });
+  app.use('/:appId/overview', requireSession(s), requireOwnedApp(s));
+  return app.openapi(overview, async (c) => {
+    const { days } = c.req.valid('query');
+    const answer: Overview = await metrics.overview(c.get('app').id, s.clock.now(), days);
+    return c.json(answer, 200);
+  });
 }

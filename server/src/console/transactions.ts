@@ -4,16 +4,20 @@ import {
   HISTORY_CSV_COLUMNS,
   historyCsvRecord,
   historyFilterSchema,
+  historyPageSchema,
   historyQuerySchema,
   rangeInstants,
   type HistoryFilter,
   type HistoryPage
 } from '@kspay/shared';
 import { stringify } from 'csv-stringify/sync';
-import { Hono } from 'hono';
+import { createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { jsonContent, RouteApp } from '../http/openapi';
 import type { Services } from '../env';
 import { ApiError } from '../lib/errors';
-import { validate } from '../lib/validate';
+import { apiHook } from '../lib/validate';
+import { APP_ERRORS, apiResponses, appIdParam, sessionAuth } from './contract';
 import { requireOwnedApp, type AppScopedEnv } from './middleware/app-owner';
 import { requireSession } from './middleware/session';
 import type { AppState } from '../store/apps-access';
@@ -41,6 +45,40 @@ function instants(f: HistoryFilter, app: AppState, now: Date): HistoryFilterInst
 const csv = (records: readonly (readonly string[])[]) =>
   stringify(records as string[][], { record_delimiter: 'windows', escape_formulas: true });
 
+const tags = ['Merchant console: transactions'];
+const QUERY_ERRORS = [...APP_ERRORS, 'validation_failed', 'invalid_date_range'] as const;
+
+const page = createRoute({
+  method: 'get',
+  path: '/{appId}/transactions',
+  summary: "A page of an app's transactions, newest first (keyset cursor)",
+  tags,
+  security: sessionAuth,
+  request: { params: appIdParam, query: historyQuerySchema },
+  responses: apiResponses(
+    { 200: { description: 'A page', ...jsonContent(historyPageSchema) } },
+    QUERY_ERRORS
+  )
+});
+
+const csvExport = createRoute({
+  method: 'get',
+  path: '/{appId}/transactions.csv',
+  summary: 'Every matching transaction as CSV (RFC 4180), streamed',
+  tags,
+  security: sessionAuth,
+  request: { params: appIdParam, query: historyFilterSchema },
+  responses: apiResponses(
+    {
+      200: {
+        description: 'text/csv; charset=utf-8, as an attachment',
+        content: { 'text/csv': { schema: z.string() } }
+      }
+    },
+    QUERY_ERRORS
+  )
+});
+
 /**
  * The transaction history (shared/src/transaction-history.ts), mounted at `/api/apps`:
  * `GET /:appId/transactions` pages by keyset; `GET /:appId/transactions.csv` streams every
@@ -50,22 +88,23 @@ export function transactionHistoryRoutes(s: Services) {
   const history = historyStore(s.db);
   const scope = [requireSession(s), requireOwnedApp(s)] as const;
 
-  return new Hono<AppScopedEnv>()
-    .use('/:appId/transactions', ...scope)
-    .use('/:appId/transactions.csv', ...scope)
-    .get('/:appId/transactions', validate('query', historyQuerySchema), async (c) => {
+  const app = new RouteApp<AppScopedEnv>({ defaultHook: apiHook });
+  app.use('/:appId/transactions', ...scope);
+  app.use('/:appId/transactions.csv', ...scope);
+  return app
+    .openapi(page, async (c) => {
       const q = c.req.valid('query');
       const app = c.get('app');
       const now = s.clock.now();
       const { rows, next } = await history.page(app.id, instants(q, app, now), q.cursor, q.limit);
-      const page: HistoryPage = {
+      const answer: HistoryPage = {
         transactions: rows,
         nextCursor: next ? encodeHistoryCursor(next) : null,
         asOf: now.toISOString()
       };
-      return c.json(page);
+      return c.json(answer, 200);
     })
-    .get('/:appId/transactions.csv', validate('query', historyFilterSchema), (c) => {
+    .openapi(csvExport, (c) => {
       const f = c.req.valid('query');
       const app = c.get('app');
       const chunks = history.all(app.id, instants(f, app, s.clock.now()));

@@ -23,6 +23,9 @@ export function routerPath(openApiPath: string): string {
 
 type HiddenRoute = RouteConfig & { hide?: boolean };
 
+/** A validation hook: throws the API's own error when `result` failed. */
+export type ValidationHook = (result: { success: boolean; error?: unknown }, c: Context) => void;
+
 /**
  * `OpenAPIHono` whose `openapi(route, handler)` registers each route ONCE as its definition
  * says — the document gets the whole definition — and routes it with exactly the layers the
@@ -36,9 +39,6 @@ type HiddenRoute = RouteConfig & { hide?: boolean };
  * A route without a body or query (the payments hot path) runs its middleware and handler
  * only: no validator layer.
  */
-/** A validation hook: throws the API's own error when `result` failed. */
-export type ValidationHook = (result: { success: boolean; error?: unknown }, c: Context) => void;
-
 export class RouteApp<E extends Env> extends OpenAPIHono<E> {
   constructor(init: { defaultHook?: ValidationHook } = {}) {
     super(init);
