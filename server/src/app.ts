@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { getPath } from 'hono/utils/url';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';

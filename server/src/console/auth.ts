@@ -1,5 +1,6 @@
-import { reauthenticateInput, signInInput, signUpInput } from '@kspay/shared';
-import { Hono } from 'hono';
+import { createRoute } from '@hono/zod-openapi';
+import { reauthenticateInput, sessionInfoSchema, signInInput, signUpInput } from '@kspay/shared';
+import { jsonContent, RouteApp } from '../http/openapi';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv, Services } from '../env';
 import { clientIp, rateLimitSubject } from '../lib/client-ip';
@@ -15,7 +16,8 @@ import {
 } from '../lib/password';
 import { createLimiter } from '../lib/rate-limit';
 import { hashToken } from '../lib/tokens';
-import { validate } from '../lib/validate';
+import { apiHook } from '../lib/validate';
+import { BODY_ERRORS, WRITE_ERRORS, apiResponses, sessionAuth } from './contract';
 import { requireSession, sessionCookieName } from './middleware/session';
 import { sessionStore } from '../store/sessions';
 import { EmailTakenError, userStore } from '../store/users';
@@ -28,6 +30,69 @@ function emailTaken(): ApiError {
     email: 'An account with this email already exists. Sign in instead.'
   });
 }
+
+const tags = ['Merchant console: account'];
+const body = <T extends Parameters<typeof jsonContent>[0]>(schema: T) => ({
+  required: true,
+  ...jsonContent(schema)
+});
+
+const signUp = createRoute({
+  method: 'post',
+  path: '/sign-up',
+  summary: 'Create an account and sign in (session cookie)',
+  tags,
+  request: { body: body(signUpInput) },
+  responses: apiResponses(
+    { 201: { description: 'Signed in', ...jsonContent(sessionInfoSchema) } },
+    [...WRITE_ERRORS, ...BODY_ERRORS, 'email_taken', 'rate_limited']
+  )
+});
+
+const signIn = createRoute({
+  method: 'post',
+  path: '/sign-in',
+  summary: 'Sign in (session cookie)',
+  tags,
+  request: { body: body(signInInput) },
+  responses: apiResponses(
+    { 200: { description: 'Signed in', ...jsonContent(sessionInfoSchema) } },
+    [...WRITE_ERRORS, ...BODY_ERRORS, 'invalid_credentials', 'rate_limited']
+  )
+});
+
+const signOut = createRoute({
+  method: 'post',
+  path: '/sign-out',
+  summary: 'Sign out: revoke the session and clear its cookie',
+  tags,
+  responses: apiResponses({ 204: { description: 'Signed out' } }, WRITE_ERRORS)
+});
+
+const currentSession = createRoute({
+  method: 'get',
+  path: '/session',
+  summary: 'The signed-in merchant and the session',
+  tags,
+  security: sessionAuth,
+  responses: apiResponses(
+    { 200: { description: 'The session', ...jsonContent(sessionInfoSchema) } },
+    ['unauthorized']
+  )
+});
+
+const reauthenticate = createRoute({
+  method: 'post',
+  path: '/reauthenticate',
+  summary: 'Enter the password again (key actions need it fresh)',
+  tags,
+  security: sessionAuth,
+  request: { body: body(reauthenticateInput) },
+  responses: apiResponses(
+    { 200: { description: 'Re-authenticated', ...jsonContent(sessionInfoSchema) } },
+    [...WRITE_ERRORS, ...BODY_ERRORS, 'unauthorized', 'invalid_credentials', 'rate_limited']
+  )
+});
 
 /** Sign-up, sign-in, sign-out, the current session and re-authentication (under /api/auth). */
 export function authRoutes(s: Services) {
@@ -58,8 +123,8 @@ export function authRoutes(s: Services) {
     return user;
   }
 
-  return new Hono<AppEnv>()
-    .post('/sign-up', validate('json', signUpInput), async (c) => {
+  return new RouteApp<AppEnv>({ defaultHook: apiHook })
+    .openapi(signUp, async (c) => {
       const { name, email, password } = c.req.valid('json');
       const m = meta(c);
       await limiter.enforce('signUpIp', rateLimitSubject(m.ip));
@@ -85,7 +150,7 @@ export function authRoutes(s: Services) {
       return c.json(sessionInfo(user, session), 201);
     })
 
-    .post('/sign-in', validate('json', signInInput), async (c) => {
+    .openapi(signIn, async (c) => {
       const { email, password } = c.req.valid('json');
       const m = meta(c);
       await limiter.enforce('signInIp', rateLimitSubject(m.ip));
@@ -98,30 +163,25 @@ export function authRoutes(s: Services) {
       return c.json(sessionInfo(user, session), 200);
     })
 
-    .post('/sign-out', async (c) => {
+    .openapi(signOut, async (c) => {
       const token = getCookie(c, sessionCookieName(config.publicOrigin));
       if (token && token.length <= 128) await sessions.revoke(hashToken(token));
       clearSessionCookie(c, config.publicOrigin);
       return c.body(null, 204);
     })
 
-    .get('/session', requireSession(s), (c) => {
+    .openapi({ ...currentSession, middleware: [requireSession(s)] }, (c) => {
       const sn = c.get('session');
       return c.json(sessionInfo({ ...sn, id: sn.userId }, sn), 200);
     })
 
-    .post(
-      '/reauthenticate',
-      requireSession(s),
-      validate('json', reauthenticateInput),
-      async (c) => {
-        const sn = c.get('session');
-        const user = await checkPassword(sn.email, c.req.valid('json').password);
-        if (!user) throw new ApiError('invalid_credentials', 'Incorrect password');
-        const authenticatedAt = await sessions.markAuthenticated(sn.tokenHash);
-        return c.json(sessionInfo(user, { authenticatedAt, expiresAt: sn.expiresAt }), 200);
-      }
-    )
+    .openapi({ ...reauthenticate, middleware: [requireSession(s)] }, async (c) => {
+      const sn = c.get('session');
+      const user = await checkPassword(sn.email, c.req.valid('json').password);
+      if (!user) throw new ApiError('invalid_credentials', 'Incorrect password');
+      const authenticatedAt = await sessions.markAuthenticated(sn.tokenHash);
+      return c.json(sessionInfo(user, { authenticatedAt, expiresAt: sn.expiresAt }), 200);
+    })
 
     .route('/', passwordResetRoutes(s, limiter));
 }

@@ -1,12 +1,19 @@
-import { forgotPasswordInput, resetPasswordInput } from '@kspay/shared';
-import { Hono } from 'hono';
+import { createRoute } from '@hono/zod-openapi';
+import {
+  forgotPasswordInput,
+  forgotPasswordResponseSchema,
+  resetPasswordInput,
+  sessionInfoSchema
+} from '@kspay/shared';
+import { jsonContent, RouteApp } from '../http/openapi';
 import type { AppEnv, Services } from '../env';
 import { clientIp, rateLimitSubject } from '../lib/client-ip';
 import { sessionInfo, setSessionCookie } from '../lib/cookies';
 import { ApiError } from '../lib/errors';
 import { COMMON_PASSWORD_MESSAGE, hashPassword, isCommonPassword } from '../lib/password';
 import type { Limiter } from '../lib/rate-limit';
-import { validate } from '../lib/validate';
+import { apiHook } from '../lib/validate';
+import { BODY_ERRORS, WRITE_ERRORS, apiResponses } from './contract';
 import { passwordResetStore } from '../store/password-resets';
 import { sessionStore } from '../store/sessions';
 import { userStore } from '../store/users';
@@ -39,13 +46,39 @@ function resetMail(origin: string, name: string, token: string) {
 }
 
 /** Forgot password and reset password (under /api/auth). */
+const tags = ['Merchant console: account'];
+
+const forgot = createRoute({
+  method: 'post',
+  path: '/forgot-password',
+  summary: 'Mail a password reset link (the same answer whether or not the account exists)',
+  tags,
+  request: { body: { required: true, ...jsonContent(forgotPasswordInput) } },
+  responses: apiResponses(
+    { 202: { description: 'Accepted', ...jsonContent(forgotPasswordResponseSchema) } },
+    [...WRITE_ERRORS, ...BODY_ERRORS, 'rate_limited']
+  )
+});
+
+const reset = createRoute({
+  method: 'post',
+  path: '/reset-password',
+  summary: 'Choose a new password with a reset link; signs out everywhere else',
+  tags,
+  request: { body: { required: true, ...jsonContent(resetPasswordInput) } },
+  responses: apiResponses(
+    { 200: { description: 'Signed in', ...jsonContent(sessionInfoSchema) } },
+    [...WRITE_ERRORS, ...BODY_ERRORS, 'invalid_reset_token']
+  )
+});
+
 export function passwordResetRoutes(s: Services, limiter: Limiter) {
   const { config, clock } = s;
   const users = userStore(s.db.db, clock);
   const resets = passwordResetStore(s.db.db, clock);
 
-  return new Hono<AppEnv>()
-    .post('/forgot-password', validate('json', forgotPasswordInput), async (c) => {
+  return new RouteApp<AppEnv>({ defaultHook: apiHook })
+    .openapi(forgot, async (c) => {
       const { email } = c.req.valid('json');
       await limiter.enforce('forgotPasswordIp', rateLimitSubject(clientIp(c, config.trustProxy)));
       await limiter.enforce('forgotPasswordEmail', email);
@@ -63,7 +96,7 @@ export function passwordResetRoutes(s: Services, limiter: Limiter) {
       return c.json({ message: FORGOT_PASSWORD_MESSAGE }, 202);
     })
 
-    .post('/reset-password', validate('json', resetPasswordInput), async (c) => {
+    .openapi(reset, async (c) => {
       const { token, password } = c.req.valid('json');
       // Checked before the token is used up, so a refused password does not burn the link.
       if (isCommonPassword(password)) {
