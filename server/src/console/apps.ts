@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { RouteApp } from '../http/openapi';
 import type { AppEnv, Services } from '../env';
 import { ApiError } from '../lib/errors';
-import { apiHook, validate } from '../lib/validate';
+import { apiHook, validate } from './validate';
 import { apiResponses, sessionAuth } from './contract';
 import { requireSession } from './middleware/session';
 import { appStore } from '../store/apps';

@@ -4,7 +4,7 @@ import { jsonContent, RouteApp } from '../http/openapi';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv, Services } from '../env';
 import { clientIp, rateLimitSubject } from '../lib/client-ip';
-import { clearSessionCookie, sessionInfo, setSessionCookie } from '../lib/cookies';
+import { clearSessionCookie, sessionInfo, setSessionCookie } from './cookies';
 import { ApiError } from '../lib/errors';
 import {
   COMMON_PASSWORD_MESSAGE,
@@ -16,7 +16,7 @@ import {
 } from '../lib/password';
 import { createLimiter } from '../lib/rate-limit';
 import { hashToken } from '../lib/tokens';
-import { apiHook } from '../lib/validate';
+import { apiHook } from './validate';
 import { BODY_ERRORS, WRITE_ERRORS, apiResponses, sessionAuth } from './contract';
 import { requireSession, sessionCookieName } from './middleware/session';
 import { sessionStore } from '../store/sessions';

@@ -8,7 +8,7 @@ import {
 import { z } from 'zod';
 import { jsonContent, RouteApp } from '../http/openapi';
 import type { Services } from '../env';
-import { apiHook } from '../lib/validate';
+import { apiHook } from './validate';
 import {
   APP_ERRORS,
   BODY_ERRORS,

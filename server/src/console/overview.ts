@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { overviewQuerySchema, overviewSchema, type Overview } from '@kspay/shared';
 import { jsonContent, RouteApp } from '../http/openapi';
 import type { Services } from '../env';
-import { apiHook } from '../lib/validate';
+import { apiHook } from './validate';
 import { APP_ERRORS, apiResponses, appIdParam, sessionAuth } from './contract';
 import { requireOwnedApp, type AppScopedEnv } from './middleware/app-owner';
 import { requireSession } from './middleware/session';

@@ -8,11 +8,11 @@ import {
 import { jsonContent, RouteApp } from '../http/openapi';
 import type { AppEnv, Services } from '../env';
 import { clientIp, rateLimitSubject } from '../lib/client-ip';
-import { sessionInfo, setSessionCookie } from '../lib/cookies';
+import { sessionInfo, setSessionCookie } from './cookies';
 import { ApiError } from '../lib/errors';
 import { COMMON_PASSWORD_MESSAGE, hashPassword, isCommonPassword } from '../lib/password';
 import type { Limiter } from '../lib/rate-limit';
-import { apiHook } from '../lib/validate';
+import { apiHook } from './validate';
 import { BODY_ERRORS, WRITE_ERRORS, apiResponses } from './contract';
 import { passwordResetStore } from '../store/password-resets';
 import { sessionStore } from '../store/sessions';

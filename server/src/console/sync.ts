@@ -10,7 +10,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv, Services } from '../env';
 import { ApiError } from '../lib/errors';
 import { jsonContent, RouteApp } from '../http/openapi';
-import { apiHook } from '../lib/validate';
+import { apiHook } from './validate';
 import { BODY_ERRORS, WRITE_ERRORS, apiResponses, sessionAuth } from './contract';
 import { requireSession } from './middleware/session';
 import { syncStore } from '../store/sync';

@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { jsonContent, RouteApp } from '../http/openapi';
 import type { Services } from '../env';
 import { ApiError } from '../lib/errors';
-import { apiHook } from '../lib/validate';
+import { apiHook } from './validate';
 import { APP_ERRORS, apiResponses, appIdParam, sessionAuth } from './contract';
 import { requireOwnedApp, type AppScopedEnv } from './middleware/app-owner';
 import { requireSession } from './middleware/session';

@@ -72,7 +72,7 @@ export function v1ErrorHandler(log: Logger): ErrorHandler<V1Env> {
 }
 
 /**
- * The `/v1` validation hook (the twin of `lib/validate.ts`'s): failures of a shared zod schema
+ * The `/v1` validation hook (the twin of `console/validate.ts`'s): failures of a shared zod schema
  * answered as KS Pay's 25 "Invalid Request" naming the fields (or the documented code a
  * refinement asks for, e.g. -19 for an amount with too many decimals).
  */

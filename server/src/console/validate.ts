@@ -2,11 +2,12 @@ import { zValidator } from '@hono/zod-validator';
 import { fieldErrors } from '@kspay/shared';
 import type { ValidationTargets } from 'hono';
 import type { ZodType } from 'zod';
-import { ApiError } from './errors';
+import { ApiError } from '../lib/errors';
 
 /**
- * The only way routes read input: a shared zod schema through @hono/zod-validator. A failure
- * becomes a 400 `validation_failed` naming the fields, before the handler runs.
+ * A validator layer of a shared zod schema, answered through `apiHook`. Route definitions
+ * (`createRoute`) validate bodies and queries by themselves (http/openapi.ts); this is for the
+ * input a definition documents but does not validate: the logo route's path parameter.
  */
 export function validate<T extends ZodType, Target extends keyof ValidationTargets>(
   target: Target,

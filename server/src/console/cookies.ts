@@ -1,7 +1,7 @@
 import type { SessionInfo } from '@kspay/shared';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { sessionCookieName } from '../console/middleware/session';
+import { sessionCookieName } from './middleware/session';
 import { SESSION_ABSOLUTE_MS } from '../store/sessions';
 
 /**
