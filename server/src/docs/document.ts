@@ -42,8 +42,14 @@ export function buildOpenApiDocument<E extends Env>(app: OpenAPIHono<E>): Json {
       { name: 'Auth' },
       { name: 'Catalog' },
       { name: 'Transactions' },
+      { name: 'Merchant console' },
+      { name: 'Merchant console: account' },
+      { name: 'Merchant console: sync' },
+      { name: 'Merchant console: apps' },
       { name: 'Merchant console: keys' },
-      { name: 'Merchant console: settings' }
+      { name: 'Merchant console: settings' },
+      { name: 'Merchant console: overview' },
+      { name: 'Merchant console: transactions' }
     ]
   }) as unknown as Json;
 }
