@@ -1,5 +1,4 @@
-import { Hono, type Context } from 'hono';
-import { PatternRouter } from 'hono/router/pattern-router';
+import type { Context } from 'hono';
 import { getPath } from 'hono/utils/url';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -8,25 +7,31 @@ import { except } from 'hono/combine';
 import { MAX_PUSH_BODY_BYTES } from '@kspay/shared';
 import type { AppEnv, Services } from './env';
 import { ApiError, errorResponse } from './lib/errors';
-import { limitBody, noStore, requireAllowedOrigin, requireJsonBody } from './middleware/guards';
-import { requestLog } from './middleware/request-log';
-import { healthRoutes } from './routes/health';
-import { authRoutes } from './routes/auth';
-import { serveSpa } from './routes/spa';
-import { syncRoutes } from './routes/sync';
-import { appRoutes } from './routes/apps';
-import { keysRoutes } from './routes/keys';
-import { appSettingsRoutes } from './routes/app-settings';
-import { overviewRoutes } from './routes/overview';
-import { transactionHistoryRoutes } from './routes/transactions';
-import { isV1Path, v1Routes } from './routes/v1';
-import type { V1Env } from './routes/v1/caller';
-import { v1ErrorHandler } from './routes/v1/errors';
-import { openApiRoutes } from './routes/openapi';
+import {
+  limitBody,
+  noStore,
+  requireAllowedOrigin,
+  requireJsonBody
+} from './console/middleware/guards';
+import { requestLog } from './http/request-log';
+import { healthRoutes } from './console/health';
+import { authRoutes } from './console/auth';
+import { serveSpa } from './site/spa';
+import { syncRoutes } from './console/sync';
+import { appRoutes } from './console/apps';
+import { keysRoutes } from './console/keys';
+import { appSettingsRoutes } from './console/app-settings';
+import { overviewRoutes } from './console/overview';
+import { transactionHistoryRoutes } from './console/transactions';
+import { isV1Path, mountPaymentsApi } from './payments';
+import type { V1Env } from './payments/env';
+import { v1ErrorHandler } from './payments/errors';
+import { openApiRoutes } from './docs';
+import { RouteApp } from './http/openapi';
 
 /** The typed `/api` routes; `AppType` gives the web app its client (`hc<AppType>`). */
 function apiRoutes(s: Services) {
-  return new Hono<AppEnv>()
+  return new RouteApp<AppEnv>()
     .route('/health', healthRoutes(s))
     .route('/auth', authRoutes(s))
     .route('/sync', syncRoutes(s))
@@ -40,7 +45,7 @@ function apiRoutes(s: Services) {
 export type AppType = ReturnType<typeof apiRoutes>;
 
 export function createApp(s: Services) {
-  const app = new Hono<AppEnv>();
+  const app = new RouteApp<AppEnv>();
   const v1Errors = v1ErrorHandler(s.log);
 
   app.onError((err, c) => {
@@ -62,10 +67,9 @@ export function createApp(s: Services) {
     return errorResponse(c, new ApiError('internal', 'Something went wrong on our side'));
   });
 
-  // The payments API first: it frames its own answers (routes/v1/frame.ts) and ends every
+  // The payments API first: it frames its own answers (payments/frame.ts) and ends every
   // `/v1` request itself, so the console's middleware below never runs for it.
-  const v1 = v1Routes(s);
-  app.route('/v1', v1);
+  const payments = mountPaymentsApi(app, s, v1Errors);
 
   app.use('*', requestId());
   app.use('*', requestLog(s.log));
@@ -102,21 +106,12 @@ export function createApp(s: Services) {
     throw new ApiError('not_found', 'There is no such API endpoint');
   });
 
-  app.route('/', openApiRoutes());
+  app.route('/', openApiRoutes(app));
 
   if (s.config.webRoot) app.route('/', serveSpa(s.config.webRoot));
 
-  // The same `/v1` handlers, looked up in a router of their own: `/v1/:currencyId/payment-
-  // methods` defeats Hono's RegExpRouter, and the trie router it falls back to took a tenth of
-  // a payments API call's CPU with all the console's routes in it. PatternRouter over the
-  // twenty-odd `/v1` routes is twice as fast. Every `/v1` request goes this way; the
-  // registration above is what `inspectRoutes(app)` (the route registry's security test)
-  // sees, and behaves identically.
-  const payments = new Hono<AppEnv>({ router: new PatternRouter() });
-  payments.onError((err, c) => v1Errors(err, c as unknown as Context<V1Env>));
-  payments.route('/v1', v1);
   const consoleFetch = app.fetch;
   app.fetch = (req, env, ctx) =>
-    isV1Path(getPath(req)) ? payments.fetch(req, env, ctx) : consoleFetch(req, env, ctx);
+    isV1Path(getPath(req)) ? payments(req, env, ctx) : consoleFetch(req, env, ctx);
   return app;
 }

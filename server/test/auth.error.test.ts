@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hashToken } from '../src/lib/tokens';
-import { FORGOT_PASSWORD_MESSAGE } from '../src/routes/password-reset';
+import { FORGOT_PASSWORD_MESSAGE } from '../src/console/password-reset';
 import { passwordResetStore, RESET_TTL_MS } from '../src/store/password-resets';
 import { EmailTakenError, userStore } from '../src/store/users';
 import {

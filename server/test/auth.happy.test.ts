@@ -1,6 +1,6 @@
 import { sessionInfoSchema } from '@kspay/shared';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { FORGOT_PASSWORD_MESSAGE } from '../src/routes/password-reset';
+import { FORGOT_PASSWORD_MESSAGE } from '../src/console/password-reset';
 import { call, sessionCookieOf, type TestServer } from './helpers/security';
 import { describeEachDialect, testServer } from './helpers/services';
 

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { generateKey, MAX_PUSH_BODY_BYTES, type ErrorCode } from '@kspay/shared';
 import { inspectRoutes } from 'hono/dev';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_BODY_BYTES } from '../src/middleware/guards';
-import { V1_MAX_BODY_BYTES } from '../src/routes/v1';
-import { PUBLIC_KEY_PATHS } from '../src/routes/v1/catalog';
+import { MAX_BODY_BYTES } from '../src/console/middleware/guards';
+import { V1_MAX_BODY_BYTES } from '../src/payments';
+import { PUBLIC_KEY_PATHS } from '../src/payments/catalog';
 import { closeServer, expectKsError, type TestServer } from './helpers/payments';
 import {
   ROUTES,

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { serveSpa } from '../src/routes/spa';
+import { serveSpa } from '../src/site/spa';
 
 /** What Chromium sends. */
 const CHROMIUM = 'gzip, deflate, br, zstd';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { serveSpa } from '../src/routes/spa';
+import { serveSpa } from '../src/site/spa';
 
 /** A miniature build: the shell, one hashed chunk, the service worker and the manifest. */
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kspay-spa-'));

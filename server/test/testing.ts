@@ -7,7 +7,7 @@ export { createApp } from '../src/app';
 export { DEFAULT_PASSWORD_HASHING, loadConfig } from '../src/config';
 export { openDb, type Db } from '../src/db';
 export { hashPassword } from '../src/lib/password';
-export { sessionCookieName } from '../src/middleware/session';
+export { sessionCookieName } from '../src/console/middleware/session';
 export { createServices } from '../src/services';
 export { sessionStore } from '../src/store/sessions';
 export { userStore } from '../src/store/users';

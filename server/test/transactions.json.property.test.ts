@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { Kysely, SqliteDialect } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/schema';
-import { toTransaction, transactionJsonSqlite } from '../src/store/transactions';
+import { transactionJsonSqlite } from '../src/payments/transaction-read';
+import { toTransaction } from '../src/store/transactions';
 
 /**
  * On SQLite the hot transaction read has SQLite write the answer's JSON

@@ -17,7 +17,7 @@ const MINUTE = 60 * 1000;
 
 /**
  * `GET /v1/transaction/txnId/:id` checks its token in the same statement that reads the
- * transaction (routes/v1/caller.ts `bearerTransaction`), through a leaner read than the other
+ * transaction (payments/transaction-read.ts `bearerTransaction`), through a leaner read than the other
  * bearer routes. Whatever state the token, its key pair and its app are in, it must answer as
  * `GET /v1/transaction` does: the same HTTP status and KS Pay code, and never the transaction
  * when the token is refused.

@@ -1,6 +1,6 @@
 import { generateKey } from '@kspay/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOKEN_EXCHANGE_LIMIT } from '../src/routes/v1/auth';
+import { TOKEN_EXCHANGE_LIMIT } from '../src/payments/token-routes';
 import {
   closeServer,
   createMerchant,

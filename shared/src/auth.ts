@@ -78,3 +78,6 @@ export const sessionInfoSchema = z.object({
   expiresAt: z.string()
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+
+/** `POST /api/auth/forgot-password`: the same neutral message whether or not the account exists. */
+export const forgotPasswordResponseSchema = z.object({ message: z.string() });

@@ -8,3 +8,4 @@ export * from './payments';
 export * from './date-range';
 export * from './metrics';
 export * from './transaction-history';
+export * from './health';

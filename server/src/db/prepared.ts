@@ -4,9 +4,8 @@ import type { Database } from './schema';
 
 /**
  * Reads on the payments API's hot path, built with Kysely ONCE and then run as a compiled
- * statement: a bearer-token check and a transaction fetch answer in a few microseconds each
- * instead of paying Kysely's query building, compiling and connection mutex per request
- * (two thirds of a `/v1` read's CPU before this existed; README "Benchmarks").
+ * statement: no Kysely query building, compiling or connection mutex per request (benchmark 1
+ * guards the payments hot path that depends on it).
  *
  * The query is written as usual, with its arguments as the builder's parameters; they are
  * bound by position at each call. On SQLite the statement runs synchronously on a second,
@@ -58,8 +57,8 @@ function bind(bindings: Binding[], args: unknown[]): unknown[] {
 /**
  * A function that names a row read as an array: `(r) => ({ "id": r[0], "status": r[1] })`,
  * generated once per statement from its column names. An object literal of fixed shape is
- * built in one step; adding 25 computed keys one by one (a loop) turns the object into a hash
- * table, ~50 times slower to build and slower to read (3 µs against 0.06 µs per row here).
+ * built in one step; adding computed keys one by one (a loop) turns the object into a hash
+ * table, much slower to build and to read.
  * The names are the statement's own columns, quoted by JSON.stringify: no input reaches it.
  * A name given twice keeps its last value, as better-sqlite3's own objects do.
  */
@@ -90,8 +89,8 @@ export function sqlitePreparedReads(reader: SqliteConnection): PreparedReads {
           const stmt = reader.prepare<unknown[], unknown[]>(sql).raw(true);
           compiled = { stmt, name: rowNamer(stmt.columns().map((c) => c.name)), bindings };
         }
-        // Rows as arrays, named here: better-sqlite3 building the object itself (a V8 API call
-        // per column) costs a third of a wide row's read.
+        // Rows as arrays, named here: better-sqlite3 would build the object itself with a V8
+        // API call per column.
         const row = compiled.stmt.get(bind(compiled.bindings, args));
         return row ? (compiled.name(row) as R) : undefined;
       };

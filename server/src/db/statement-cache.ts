@@ -4,9 +4,9 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
 export const STATEMENT_CACHE_SIZE = 256;
 
 /**
- * Kysely's SQLite driver calls `prepare(sql)` for every query, and compiling the statement
- * was the largest single cost of a payments API request (~a third of its CPU). This keeps
- * the most recently used statements compiled, by SQL text, in a bounded LRU.
+ * Kysely's SQLite driver calls `prepare(sql)` for every query, and compiling a statement
+ * costs more than running it. This keeps the most recently used statements compiled, by SQL
+ * text, in a bounded LRU.
  *
  * It caches compiled SQL only, never data: it cannot make a process see stale rows, so it
  * changes nothing when several processes share a database. Reuse is safe because Kysely runs

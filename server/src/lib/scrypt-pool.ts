@@ -6,11 +6,11 @@ import { Worker } from 'node:worker_threads';
  * Password hashing on a few dedicated worker threads at the lowest CPU priority.
  *
  * `crypto.scrypt` runs in libuv's 4-thread pool at the event loop's own priority: twenty
- * concurrent sign-ins (N=2^17, 128 MiB and ~0.4 s of a core each) took both cores of a small
- * server and multiplied the p99 of every other request ~20x (`pnpm bench`, benchmark 3); they
- * also queued the pool's file reads behind them. Here each hash runs on a worker thread whose
+ * concurrent sign-ins (N=2^17, 128 MiB each) would take every core and stall every other
+ * request, and queue the pool's file reads behind them. Here each hash runs on a worker thread whose
  * nice value is 19 (Linux nice is per thread), so the scheduler gives the event loop the CPU
- * whenever it has work and hashing takes what is left: the same throughput, no stall.
+ * whenever it has work and hashing takes what is left: the same throughput, no stall
+ * (benchmark 3 guards the other requests' p99 during sign-ins).
  *
  * At most `POOL_SIZE` hashes run at once (the rest queue), which also bounds their memory.
  */

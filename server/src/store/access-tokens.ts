@@ -1,15 +1,9 @@
+import type { Kysely } from 'kysely';
 import type { Db } from '../db';
 import type { Database } from '../db/schema';
 import type { Clock } from '../lib/clock';
 import { hashToken, newToken } from '../lib/tokens';
 import type { AppState } from './apps-access';
-import {
-  couldBeTransactionId,
-  toTransaction,
-  transactionJsonSqlite,
-  TX_ANSWER_COLUMNS,
-  type TxAnswerRow
-} from './transactions';
 
 /** Access tokens are short-lived; the refresh token renews them (single use, rotated). */
 export const ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
@@ -86,34 +80,26 @@ function resolved(tokenHash: string, row: TokenRow): ResolvedToken {
   };
 }
 
+/** A token joined to its key pair and (live) app, so all three are read as fresh. */
+export const tokenJoins = (db: Kysely<Database>) =>
+  db
+    .selectFrom('access_tokens')
+    .innerJoin('api_keys', 'api_keys.id', 'access_tokens.key_id')
+    .leftJoin('apps', (j) =>
+      j.onRef('apps.id', '=', 'access_tokens.app_id').on('apps.deleted_at', 'is', null)
+    );
+
 /**
  * Bearer tokens of the payments API; only their SHA-256 is stored. A token carries no
  * authority of its own: each use re-reads its key pair and app (one join), so disabling
  * a pair refuses its outstanding tokens at once, and the disable also deletes them.
  */
-/** What decides whether a token may still be used, as the fused read returns it. */
-interface BearerRow {
-  token_expires_at: string;
-  key_status: Database['api_keys']['status'];
-  key_expires_at: string | null;
-  app_status: string | null;
-}
-
-export function accessTokenStore({ db, reads, dialect }: Db, clock: Clock) {
+export function accessTokenStore({ db, reads }: Db, clock: Clock) {
   let lastPrune = 0;
-
-  /** A token joined to its key pair and (live) app, so all three are read as fresh. */
-  const tokenJoins = () =>
-    db
-      .selectFrom('access_tokens')
-      .innerJoin('api_keys', 'api_keys.id', 'access_tokens.key_id')
-      .leftJoin('apps', (j) =>
-        j.onRef('apps.id', '=', 'access_tokens.app_id').on('apps.deleted_at', 'is', null)
-      );
 
   /** A token with its key pair and app, read in one statement so all three are as fresh. */
   const tokenQuery = (tokenHash: string, kind: TokenKind) =>
-    tokenJoins()
+    tokenJoins(db)
       .select([
         'access_tokens.key_id as token_key_id',
         'access_tokens.app_id as token_app_id',
@@ -129,66 +115,8 @@ export function accessTokenStore({ db, reads, dialect }: Db, clock: Clock) {
       .where('access_tokens.token_hash', '=', tokenHash)
       .where('access_tokens.kind', '=', kind);
 
-  // The bearer check of every `/v1` call, compiled once (db/prepared.ts); and the check alone
-  // fused with the read of one of the token's app's transactions: `GET /v1/transaction/txnId`,
-  // the API's most frequent call, is then one statement of what its check and answer need.
+  // The bearer check of every `/v1` call, compiled once (db/prepared.ts).
   const byHash = reads.first(tokenQuery);
-  const checkQuery = (tokenHash: string, kind: TokenKind, txId: string) =>
-    tokenJoins()
-      .leftJoin('transactions', (j) =>
-        j.onRef('transactions.app_id', '=', 'access_tokens.app_id').on('transactions.id', '=', txId)
-      )
-      .select([
-        'access_tokens.expires_at as token_expires_at',
-        'api_keys.status as key_status',
-        'api_keys.expires_at as key_expires_at',
-        'apps.status as app_status'
-      ])
-      .where('access_tokens.token_hash', '=', tokenHash)
-      .where('access_tokens.kind', '=', kind);
-  // SQLite writes the answer's JSON itself (`transactionJsonSqlite`); PostgreSQL's json
-  // functions space and order their output their own way, so there the columns are read and
-  // serialised here (the round trip dominates that read anyway).
-  const checkWithJson =
-    dialect === 'sqlite'
-      ? reads.first((tokenHash: string, kind: TokenKind, txId: string) =>
-          checkQuery(tokenHash, kind, txId).select(transactionJsonSqlite().as('transaction_json'))
-        )
-      : undefined;
-  const checkWithColumns = reads.first((tokenHash: string, kind: TokenKind, txId: string) =>
-    checkQuery(tokenHash, kind, txId).select(
-      TX_ANSWER_COLUMNS.map((c) => `transactions.${c}` as const)
-    )
-  );
-
-  /** The check and the transaction's answer as JSON text (null: no such transaction). */
-  async function checkAndJson(
-    tokenHash: string,
-    txId: string
-  ): Promise<{ bearer: BearerState; transactionJson: string | null } | undefined> {
-    let transactionJson: string | null;
-    let row: BearerRow | undefined;
-    if (checkWithJson) {
-      const found = await checkWithJson(tokenHash, 'access', txId);
-      row = found;
-      transactionJson = found?.transaction_json ?? null;
-    } else {
-      const found = await checkWithColumns(tokenHash, 'access', txId);
-      row = found;
-      // A LEFT JOIN that matched has every NOT NULL column of the row; one that did not has
-      // a null id.
-      transactionJson =
-        found && found.id !== null ? JSON.stringify(toTransaction(found as TxAnswerRow)) : null;
-    }
-    if (!row) return undefined;
-    const bearer: BearerState = {
-      expiresAt: row.token_expires_at,
-      keyStatus: row.key_status,
-      keyExpiresAt: row.key_expires_at,
-      appStatus: row.app_status
-    };
-    return { bearer, transactionJson };
-  }
 
   async function prune(now: Date) {
     if (now.getTime() - lastPrune < PRUNE_EVERY_MS) return;
@@ -244,24 +172,6 @@ export function accessTokenStore({ db, reads, dialect }: Db, clock: Clock) {
       const tokenHash = hashToken(token);
       const row = await byHash(tokenHash, kind);
       return row ? resolved(tokenHash, row) : null;
-    },
-
-    /**
-     * The bearer check of an access token and, in the same statement, the transaction `txId`
-     * of the token's app as the JSON text of its answer (`toTransaction`), null when that app
-     * has no such transaction. The caller checks the token first: a refused token reveals
-     * nothing about the transaction.
-     */
-    async checkWithTransaction(
-      token: string,
-      txId: string
-    ): Promise<{ bearer: BearerState; transactionJson: string | null } | null> {
-      if (!tokenWellFormed(token, 'access')) return null;
-      if (!couldBeTransactionId(txId)) {
-        const found = await this.resolve(token, 'access');
-        return found && { bearer: found, transactionJson: null };
-      }
-      return (await checkAndJson(hashToken(token), txId)) ?? null;
     },
 
     /**

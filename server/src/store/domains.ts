@@ -7,7 +7,7 @@ import { ApiError } from '../lib/errors';
 import { newId } from '@kspay/shared/ids';
 import { lockApp } from './apps-access';
 import { writeAudit, type Actor } from './audit';
-import { isUniqueViolation } from './keys';
+import { isUniqueViolation } from '../db/unique';
 
 /**
  * The origins allowed to use an app's public key from a browser (Settings → Domain). Origins

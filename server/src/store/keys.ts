@@ -8,6 +8,7 @@ import {
 } from '@kspay/shared';
 import type { Kysely, Selectable } from 'kysely';
 import type { Db } from '../db';
+import { isUniqueViolation } from '../db/unique';
 import type { ApiKeysTable, Database } from '../db/schema';
 import type { Clock } from '../lib/clock';
 import { ApiError } from '../lib/errors';
@@ -31,12 +32,6 @@ export function effectiveStatus(
 export function keyUsable(row: Pick<KeyRow, 'status' | 'expires_at'>, now: string): boolean {
   const s = effectiveStatus(row, now);
   return s === 'active' || s === 'expiring';
-}
-
-/** PostgreSQL unique_violation, SQLite SQLITE_CONSTRAINT_UNIQUE. */
-export function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /**

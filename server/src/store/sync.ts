@@ -8,7 +8,7 @@ import type { Clock } from '../lib/clock';
 import { ApiError } from '../lib/errors';
 import { applyAppMutation, type Refusal } from './app-mutations';
 import { appStore, toRecord } from './apps';
-import { retryableAs503 } from './transaction';
+import { retryableAs503 } from '../db/retry';
 
 /**
  * The server half of the sync protocol (DESIGN.md §4).

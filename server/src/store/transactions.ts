@@ -1,5 +1,5 @@
 import type { Transaction, TransactionStatus } from '@kspay/shared';
-import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Db } from '../db';
 import type { Database, TransactionsTable } from '../db/schema';
 import type { Clock } from '../lib/clock';
@@ -31,7 +31,7 @@ export const couldBeTransactionId = (id: string) => !id.includes('\u0000');
  * A transaction's answer, field by field in the order it is written, with the column each is
  * read from: all but the transaction's app and key pair. `amount` is `amount_minor / 100`.
  */
-const TX_ANSWER_FIELDS = [
+export const TX_ANSWER_FIELDS = [
   ['pe_txnId', 'id'],
   ['referenceNumber', 'reference_number'],
   ['providerOrderId', 'provider_order_id'],
@@ -51,29 +51,6 @@ const TX_ANSWER_FIELDS = [
 export const TX_ANSWER_COLUMNS = TX_ANSWER_FIELDS.map(([, column]) => column);
 
 export type TxAnswerRow = Pick<TxRow, (typeof TX_ANSWER_FIELDS)[number][1]>;
-
-/**
- * SQLite: `JSON.stringify(toTransaction(row))`, written by SQLite itself from the row of
- * `transactions` in the statement (null when none joined), byte for byte the same text
- * (`transactions.json.property.test.ts` holds it to that). The hot read then hands JavaScript
- * one string instead of thirteen, and no object is built and serialised again: 30% of that
- * read's CPU. A whole amount is an integer (`4`, as JavaScript writes it, not `4.0`); any
- * other is the nearest double to `minor / 100`, written with 15 significant digits, which for
- * two decimals below 10^13 is what JavaScript writes too.
- */
-export function transactionJsonSqlite(): RawBuilder<string | null> {
-  const t = (column: keyof TxRow) => sql.ref(`transactions.${column}`);
-  const fields = TX_ANSWER_FIELDS.map(([field, column]) => {
-    const value =
-      column === 'amount_minor'
-        ? sql`case when ${t(column)} % 100 = 0 then ${t(column)} / 100 else ${t(column)} / 100.0 end`
-        : t(column);
-    return sql`${sql.lit(field)}, ${value}`;
-  });
-  return sql<
-    string | null
-  >`case when ${t('id')} is null then null else json_object(${sql.join(fields)}) end`;
-}
 
 export function toTransaction(r: TxAnswerRow): Transaction {
   return {
@@ -95,7 +72,7 @@ export function toTransaction(r: TxAnswerRow): Transaction {
 
 /** Sandbox transactions; each belongs to one app and is only ever read through it. */
 export function transactionStore({ db, reads }: Db, clock: Clock) {
-  // `GET /v1/transaction/txnId/:id`, the payments API's most frequent read: compiled once.
+  // Compiled once (db/prepared.ts).
   const byId = reads.first((appId: string, id: string) =>
     db.selectFrom('transactions').selectAll().where('app_id', '=', appId).where('id', '=', id)
   );

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
+import { isUniqueViolation } from '../db/unique';
 import type { Clock } from '../lib/clock';
 import { newId } from '@kspay/shared/ids';
 
@@ -13,16 +14,6 @@ export interface UserRow {
 
 /** Raised when the email already has an account, including when two sign-ups race. */
 export class EmailTakenError extends Error {}
-
-/** SQLite's and PostgreSQL's ways of saying "unique constraint violated". */
-function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return (
-    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
-    code === '23505'
-  );
-}
 
 /** Emails arrive trimmed and lower-cased from the shared schema; the unique index does the rest. */
 export function userStore(db: Kysely<Database>, clock: Clock) {

@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import type { TransactionsTable } from '../../src/db/schema';
 import type { FakeClock } from '../../src/lib/clock';
 import { newId, randomBase62 } from '@kspay/shared/ids';
-import { sessionCookieName } from '../../src/middleware/session';
+import { sessionCookieName } from '../../src/console/middleware/session';
 import { sessionStore } from '../../src/store/sessions';
 import { v1 } from './payments';
 import { call, type Merchant, type TestServer } from './security';

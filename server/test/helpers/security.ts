@@ -2,7 +2,7 @@ import { errorBodySchema, type ErrorCode } from '@kspay/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/lib/password';
 import { randomBase62 } from '@kspay/shared/ids';
-import { sessionCookieName } from '../../src/middleware/session';
+import { sessionCookieName } from '../../src/console/middleware/session';
 import { sessionStore } from '../../src/store/sessions';
 import { userStore } from '../../src/store/users';
 import { TEST_ORIGIN, type testServer } from './services';

@@ -21,7 +21,7 @@ import { send } from '../api/errors';
  * nowhere else: nothing here stores, caches or logs it.
  */
 const app = api.apps[':appId'];
-const key = app.keys[':keyId{ak_[A-Za-z0-9]{9}}'];
+const key = app.keys[':keyId'];
 
 export async function listKeys(appId: string): Promise<ApiKey[]> {
   const res = await send(app.keys.$get({ param: { appId } }));
@@ -73,7 +73,7 @@ export async function addDomain(appId: string, origin: string): Promise<Domain> 
 }
 
 export async function removeDomain(appId: string, domainId: string): Promise<void> {
-  await send(app.domains[':domainId{dm_[A-Za-z0-9]{9}}'].$delete({ param: { appId, domainId } }));
+  await send(app.domains[':domainId'].$delete({ param: { appId, domainId } }));
 }
 
 /** Confirms the password for key actions; the answer is the session with a new `authenticatedAt`. */

@@ -1,0 +1,105 @@
+import { createRoute } from '@hono/zod-openapi';
+import {
+  addDomainInput,
+  auditListResponseSchema,
+  auditQuerySchema,
+  domainListResponseSchema,
+  domainSchema
+} from '@kspay/shared';
+import { z } from 'zod';
+import { jsonContent, RouteApp } from '../http/openapi';
+import type { Services } from '../env';
+import { apiHook } from './validate';
+import {
+  APP_ERRORS,
+  BODY_ERRORS,
+  WRITE_ERRORS,
+  apiResponses,
+  appIdParam,
+  sessionAuth
+} from './contract';
+import { actorOf, requireOwnedApp, type AppScopedEnv } from './middleware/app-owner';
+import { requireSession } from './middleware/session';
+import { auditStore } from '../store/audit';
+import { domainStore } from '../store/domains';
+
+const tags = ['Merchant console: settings'];
+
+const auditList = createRoute({
+  method: 'get',
+  path: '/{appId}/audit',
+  summary: 'Activity log, newest first',
+  tags,
+  security: sessionAuth,
+  request: { params: appIdParam, query: auditQuerySchema },
+  responses: apiResponses(
+    { 200: { description: 'Entries', ...jsonContent(auditListResponseSchema) } },
+    [...APP_ERRORS, 'validation_failed']
+  )
+});
+
+const domainList = createRoute({
+  method: 'get',
+  path: '/{appId}/domains',
+  summary: 'Allowed browser origins',
+  tags,
+  security: sessionAuth,
+  request: { params: appIdParam },
+  responses: apiResponses(
+    { 200: { description: 'Domains', ...jsonContent(domainListResponseSchema) } },
+    APP_ERRORS
+  )
+});
+
+const domainAdd = createRoute({
+  method: 'post',
+  path: '/{appId}/domains',
+  summary: 'Allow an origin',
+  tags,
+  security: sessionAuth,
+  request: { params: appIdParam, body: { required: true, ...jsonContent(addDomainInput) } },
+  responses: apiResponses(
+    { 201: { description: 'The domain', ...jsonContent(z.object({ domain: domainSchema })) } },
+    [...APP_ERRORS, ...WRITE_ERRORS, ...BODY_ERRORS, 'conflict']
+  )
+});
+
+const domainRemove = createRoute({
+  method: 'delete',
+  path: '/{appId}/domains/{domainId}',
+  summary: 'Remove an origin',
+  tags,
+  security: sessionAuth,
+  request: { params: appIdParam.extend({ domainId: z.string().describe('dm_…') }) },
+  responses: apiResponses({ 204: { description: 'Removed' } }, [...APP_ERRORS, ...WRITE_ERRORS])
+});
+
+/**
+ * Settings beside the keys, mounted at `/api/apps`: the activity log (every key and domain
+ * action with who, when, IP and browser) and the Domain tab, the origins allowed to use the
+ * public key from a browser.
+ */
+export function appSettingsRoutes(s: Services) {
+  const audit = auditStore(s.db.db);
+  const domains = domainStore(s.db, s.clock);
+  const scope = [requireSession(s), requireOwnedApp(s)] as const;
+
+  const app = new RouteApp<AppScopedEnv>({ defaultHook: apiHook });
+  app.use('/:appId/audit', ...scope);
+  app.use('/:appId/domains', ...scope);
+  app.use('/:appId/domains/*', ...scope);
+  return app
+    .openapi(auditList, async (c) =>
+      c.json(await audit.list(c.get('app').id, c.req.valid('query')), 200)
+    )
+    .openapi(domainList, async (c) => c.json({ domains: await domains.list(c.get('app').id) }, 200))
+    .openapi(domainAdd, async (c) => {
+      const { origin } = c.req.valid('json');
+      const domain = await domains.add(c.get('app').id, origin, actorOf(c, s));
+      return c.json({ domain }, 201);
+    })
+    .openapi(domainRemove, async (c) => {
+      await domains.remove(c.get('app').id, c.req.param('domainId'), actorOf(c, s));
+      return c.body(null, 204);
+    });
+}

@@ -1,0 +1,53 @@
+import { REAUTH_WINDOW_MS } from '@kspay/shared';
+import { appIdSchema } from '@kspay/shared/ids';
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv, Services } from '../../env';
+import { clientIp } from '../../lib/client-ip';
+import { ApiError } from '../../lib/errors';
+import { ownedApp, type AppState } from '../../store/apps-access';
+import type { Actor } from '../../store/audit';
+
+/** Routes under `/api/apps/:appId/…` that act on one of the caller's apps. */
+export interface AppScopedEnv extends AppEnv {
+  Variables: AppEnv['Variables'] & { app: AppState };
+}
+
+/**
+ * Runs after `requireSession`: the app must exist and belong to the caller. Someone else's
+ * app answers exactly like a missing one (404), so ids cannot be probed.
+ */
+export const requireOwnedApp = (s: Services) =>
+  createMiddleware<AppScopedEnv>(async (c, next) => {
+    const appId = c.req.param('appId') ?? '';
+    const app = appIdSchema.safeParse(appId).success
+      ? await ownedApp(s.db.db, appId, c.get('session').userId)
+      : null;
+    if (!app) throw new ApiError('not_found', 'There is no such app');
+    c.set('app', app);
+    await next();
+  });
+
+/**
+ * Key actions ask for the password again when it was last entered more than 10 minutes ago
+ * (the web app then calls `POST /api/auth/reauthenticate` and retries).
+ */
+export const requireRecentAuth = (s: Services) =>
+  createMiddleware<AppScopedEnv>(async (c, next) => {
+    const at = Date.parse(c.get('session').authenticatedAt);
+    if (!(s.clock.now().getTime() - at < REAUTH_WINDOW_MS)) {
+      throw new ApiError(
+        'reauthentication_required',
+        'Enter your password again to manage API keys'
+      );
+    }
+    await next();
+  });
+
+export function actorOf(c: Context<AppScopedEnv>, s: Services): Actor {
+  return {
+    userId: c.get('session').userId,
+    ip: clientIp(c, s.config.trustProxy),
+    userAgent: c.req.header('user-agent') ?? null
+  };
+}

@@ -1,0 +1,38 @@
+import { createRoute } from '@hono/zod-openapi';
+import { overviewQuerySchema, overviewSchema, type Overview } from '@kspay/shared';
+import { jsonContent, RouteApp } from '../http/openapi';
+import type { Services } from '../env';
+import { apiHook } from './validate';
+import { APP_ERRORS, apiResponses, appIdParam, sessionAuth } from './contract';
+import { requireOwnedApp, type AppScopedEnv } from './middleware/app-owner';
+import { requireSession } from './middleware/session';
+import { metricsStore } from '../store/metrics';
+
+const overview = createRoute({
+  method: 'get',
+  path: '/{appId}/overview',
+  summary: "An app's payments overview over the last `days` days",
+  tags: ['Merchant console: overview'],
+  security: sessionAuth,
+  request: { params: appIdParam, query: overviewQuerySchema },
+  responses: apiResponses(
+    { 200: { description: 'The overview', ...jsonContent(overviewSchema) } },
+    [...APP_ERRORS, 'validation_failed']
+  )
+});
+
+/**
+ * `GET /api/apps/:appId/overview?days=30` → `Overview` (shared/src/metrics.ts), mounted at
+ * `/api/apps`. Read from the daily rollups only, so its cost does not grow with the number of
+ * transactions. Someone else's app answers 404 like a missing one.
+ */
+export function overviewRoutes(s: Services) {
+  const metrics = metricsStore(s.db.db);
+  const app = new RouteApp<AppScopedEnv>({ defaultHook: apiHook });
+  app.use('/:appId/overview', requireSession(s), requireOwnedApp(s));
+  return app.openapi(overview, async (c) => {
+    const { days } = c.req.valid('query');
+    const answer: Overview = await metrics.overview(c.get('app').id, s.clock.now(), days);
+    return c.json(answer, 200);
+  });
+}

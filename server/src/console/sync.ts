@@ -1,0 +1,76 @@
+import { createRoute } from '@hono/zod-openapi';
+import { appPushResponseSchema, pullResponseSchema } from '@kspay/shared/app-record';
+import {
+  pullRequestSchema,
+  pushRequestSchema,
+  SYNC_SCHEMA_VERSION,
+  syncEnvelopeSchema
+} from '@kspay/shared';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv, Services } from '../env';
+import { ApiError } from '../lib/errors';
+import { jsonContent, RouteApp } from '../http/openapi';
+import { apiHook } from './validate';
+import { BODY_ERRORS, WRITE_ERRORS, apiResponses, sessionAuth } from './contract';
+import { requireSession } from './middleware/session';
+import { syncStore } from '../store/sync';
+
+/**
+ * An unknown `schemaVersion` is answered before the body is validated, so even a client whose
+ * body shape has drifted learns that it should update (the app offers its update on this code).
+ */
+const requireKnownSchemaVersion = createMiddleware<AppEnv>(async (c, next) => {
+  const body: unknown = await c.req.json().catch(() => undefined);
+  const envelope = syncEnvelopeSchema.safeParse(body);
+  if (envelope.success && envelope.data.schemaVersion !== SYNC_SCHEMA_VERSION) {
+    throw new ApiError(
+      'client_outdated',
+      'A newer version of KS Pay is available: reload to update'
+    );
+  }
+  await next();
+});
+
+const tags = ['Merchant console: sync'];
+const SYNC_ERRORS = [...WRITE_ERRORS, ...BODY_ERRORS, 'unauthorized', 'client_outdated'] as const;
+
+const push = createRoute({
+  method: 'post',
+  path: '/push',
+  summary: "Apply the device's queued app mutations, in order",
+  tags,
+  security: sessionAuth,
+  request: { body: { required: true, ...jsonContent(pushRequestSchema) } },
+  responses: apiResponses(
+    {
+      200: { description: 'Applied and refused mutations', ...jsonContent(appPushResponseSchema) }
+    },
+    [...SYNC_ERRORS, 'mutation_gap', 'unavailable']
+  )
+});
+
+const pull = createRoute({
+  method: 'post',
+  path: '/pull',
+  summary: "The merchant's apps changed since the device's cursor",
+  tags,
+  security: sessionAuth,
+  request: { body: { required: true, ...jsonContent(pullRequestSchema) } },
+  responses: apiResponses(
+    { 200: { description: 'Changes and the next cursor', ...jsonContent(pullResponseSchema) } },
+    SYNC_ERRORS
+  )
+});
+
+/** `POST /api/sync/push` and `POST /api/sync/pull` (DESIGN.md §4; store/sync.ts). */
+export function syncRoutes(s: Services) {
+  const sync = syncStore(s.db, s.clock);
+  return new RouteApp<AppEnv>({ defaultHook: apiHook })
+    .openapi({ ...push, middleware: [requireSession(s), requireKnownSchemaVersion] }, async (c) => {
+      const { clientId, mutations } = c.req.valid('json');
+      return c.json(await sync.push(c.get('session').userId, clientId, mutations), 200);
+    })
+    .openapi({ ...pull, middleware: [requireSession(s), requireKnownSchemaVersion] }, async (c) => {
+      return c.json(await sync.pull(c.get('session').userId, c.req.valid('json')), 200);
+    });
+}

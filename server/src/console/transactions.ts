@@ -1,0 +1,140 @@
+import {
+  checkDateRange,
+  encodeHistoryCursor,
+  HISTORY_CSV_COLUMNS,
+  historyCsvRecord,
+  historyFilterSchema,
+  historyPageSchema,
+  historyQuerySchema,
+  rangeInstants,
+  type HistoryFilter,
+  type HistoryPage
+} from '@kspay/shared';
+import { stringify } from 'csv-stringify/sync';
+import { createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { jsonContent, RouteApp } from '../http/openapi';
+import type { Services } from '../env';
+import { ApiError } from '../lib/errors';
+import { apiHook } from './validate';
+import { APP_ERRORS, apiResponses, appIdParam, sessionAuth } from './contract';
+import { requireOwnedApp, type AppScopedEnv } from './middleware/app-owner';
+import { requireSession } from './middleware/session';
+import type { AppState } from '../store/apps-access';
+import { historyStore, type HistoryFilterInstants } from '../store/transaction-history';
+
+/**
+ * A date range breaking KS Pay's rules answers 400 `invalid_date_range` with KS Pay's message,
+ * its numeric code in `ksCode` (11006–11011) and the end to fix in `fields` — the same rules
+ * (`checkDateRange`) the web picker applies before asking.
+ */
+function instants(f: HistoryFilter, app: AppState, now: Date): HistoryFilterInstants {
+  const broken = checkDateRange(f, { appCreatedAt: app.createdAt, now });
+  if (broken) {
+    const err = new ApiError('invalid_date_range', broken.message, {
+      [broken.field]: broken.message
+    });
+    err.ksCode = broken.ksCode;
+    throw err;
+  }
+  const range = f.from !== undefined && f.to !== undefined ? rangeInstants(f.from, f.to) : {};
+  return { ...range, q: f.q };
+}
+
+/** RFC 4180 (CRLF, quotes doubled); a cell starting like a formula is defused with `'`. */
+const csv = (records: readonly (readonly string[])[]) =>
+  stringify(records as string[][], { record_delimiter: 'windows', escape_formulas: true });
+
+const tags = ['Merchant console: transactions'];
+const QUERY_ERRORS = [...APP_ERRORS, 'validation_failed', 'invalid_date_range'] as const;
+
+const page = createRoute({
+  method: 'get',
+  path: '/{appId}/transactions',
+  summary: "A page of an app's transactions, newest first (keyset cursor)",
+  tags,
+  security: sessionAuth,
+  request: { params: appIdParam, query: historyQuerySchema },
+  responses: apiResponses(
+    { 200: { description: 'A page', ...jsonContent(historyPageSchema) } },
+    QUERY_ERRORS
+  )
+});
+
+const csvExport = createRoute({
+  method: 'get',
+  path: '/{appId}/transactions.csv',
+  summary: 'Every matching transaction as CSV (RFC 4180), streamed',
+  tags,
+  security: sessionAuth,
+  request: { params: appIdParam, query: historyFilterSchema },
+  responses: apiResponses(
+    {
+      200: {
+        description: 'text/csv; charset=utf-8, as an attachment',
+        content: { 'text/csv': { schema: z.string() } }
+      }
+    },
+    QUERY_ERRORS
+  )
+});
+
+/**
+ * The transaction history (shared/src/transaction-history.ts), mounted at `/api/apps`:
+ * `GET /:appId/transactions` pages by keyset; `GET /:appId/transactions.csv` streams every
+ * match as CSV, a thousand rows per query, pulled only as fast as the client reads.
+ */
+export function transactionHistoryRoutes(s: Services) {
+  const history = historyStore(s.db);
+  const scope = [requireSession(s), requireOwnedApp(s)] as const;
+
+  const app = new RouteApp<AppScopedEnv>({ defaultHook: apiHook });
+  app.use('/:appId/transactions', ...scope);
+  app.use('/:appId/transactions.csv', ...scope);
+  return app
+    .openapi(page, async (c) => {
+      const q = c.req.valid('query');
+      const app = c.get('app');
+      const now = s.clock.now();
+      const { rows, next } = await history.page(app.id, instants(q, app, now), q.cursor, q.limit);
+      const answer: HistoryPage = {
+        transactions: rows,
+        nextCursor: next ? encodeHistoryCursor(next) : null,
+        asOf: now.toISOString()
+      };
+      return c.json(answer, 200);
+    })
+    .openapi(csvExport, (c) => {
+      const f = c.req.valid('query');
+      const app = c.get('app');
+      const chunks = history.all(app.id, instants(f, app, s.clock.now()));
+      const encoder = new TextEncoder();
+      let headerSent = false;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (!headerSent) {
+            headerSent = true;
+            controller.enqueue(encoder.encode(csv([HISTORY_CSV_COLUMNS])));
+            return;
+          }
+          try {
+            const { value, done } = await chunks.next();
+            if (done) controller.close();
+            else controller.enqueue(encoder.encode(csv(value.map(historyCsvRecord))));
+          } catch (err) {
+            // Headers are gone: all that is left is to cut the download short, visibly.
+            s.log.error({ err, requestId: c.get('requestId') }, 'CSV export failed');
+            controller.error(err);
+          }
+        },
+        async cancel() {
+          await chunks.return(undefined);
+        }
+      });
+      const range = f.from && f.to ? `-${f.from}-to-${f.to}` : '';
+      return c.body(body, 200, {
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="transactions-${app.id}${range}.csv"`
+      });
+    });
+}
