@@ -4,11 +4,11 @@
  * the sync engine, the local-write functions. Times are taken in the page.
  */
 import { SYNC_SCHEMA_VERSION } from '@kspay/shared';
-import { KspayDb } from '../../../web/src/lib/db/database';
+import { KspayDb } from '@kspay/web/lib/db/database';
 import { newClientId } from '@kspay/shared/ids';
-import { SyncEngine } from '../../../web/src/lib/sync/engine';
-import { createApp } from '../../../web/src/lib/sync/mutations';
-import { pushOutbox } from '../../../web/src/lib/sync/protocol';
+import { SyncEngine } from '@kspay/web/lib/sync/engine';
+import { createApp } from '@kspay/web/lib/sync/mutations';
+import { pushOutbox } from '@kspay/web/lib/sync/protocol';
 
 async function open(name: string): Promise<KspayDb> {
   const db = new KspayDb(name);
