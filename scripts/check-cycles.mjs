@@ -5,8 +5,9 @@
  * follows has no loops either. Exits non-zero and names every cycle found.
  *
  * madge builds the graph (TypeScript's own module resolution, with each package's tsconfig so
- * `$lib/…` resolves). Svelte components are outside it: no module imports a component
- * (`.svelte`), so a cycle cannot pass through one.
+ * `$lib/…` resolves). Svelte components (`.svelte`) are outside the graph: madge cannot read
+ * them, and no TypeScript module imports a component, so a cycle through one could only run
+ * through components.
  */
 import path from 'node:path';
 import madge from 'madge';
