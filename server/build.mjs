@@ -20,7 +20,7 @@ import { build } from 'esbuild';
 const SERVER = import.meta.dirname;
 const SRC = path.join(SERVER, 'src');
 const DIST = path.join(SERVER, 'dist');
-export const ENTRIES = ['main.ts', 'demo/main.ts', 'backup.ts'];
+const ENTRIES = ['main.ts', 'demo/main.ts', 'backup.ts'];
 
 const inNodeModules = (file) => file.split(path.sep).includes('node_modules');
 const real = (file) => fs.realpathSync(file);
@@ -79,25 +79,20 @@ function sourcePlaces(outDir) {
   };
 }
 
-export async function buildServer() {
-  fs.rmSync(DIST, { recursive: true, force: true });
-  fs.mkdirSync(DIST, { recursive: true });
-  for (const entry of ENTRIES) {
-    const outfile = path.join(DIST, entry.replace(/\.ts$/, '.js'));
-    await build({
-      entryPoints: [path.join(SRC, entry)],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      sourcemap: true,
-      logLevel: 'warning',
-      plugins: [packagesExternal, sourcePlaces(path.dirname(outfile))]
-    });
-  }
-}
-
-if (process.argv[1] && real(process.argv[1]) === real(import.meta.filename)) {
-  await buildServer();
+fs.rmSync(DIST, { recursive: true, force: true });
+fs.mkdirSync(DIST, { recursive: true });
+// One build per entry: `sourcePlaces` needs the directory of the file its code lands in.
+for (const entry of ENTRIES) {
+  const outfile = path.join(DIST, entry.replace(/\.ts$/, '.js'));
+  await build({
+    entryPoints: [path.join(SRC, entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: true,
+    logLevel: 'warning',
+    plugins: [packagesExternal, sourcePlaces(path.dirname(outfile))]
+  });
 }
