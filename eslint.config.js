@@ -1,4 +1,6 @@
 import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import ts from 'typescript-eslint';
@@ -75,6 +77,23 @@ export default ts.config(
           }))
         }
       ]
+    }
+  },
+  {
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          project: ['server/tsconfig.json', 'web/tsconfig.json', 'shared/tsconfig.json'],
+          noWarnOnMultipleProjects: true
+        })
+      ],
+      'import-x/ignore': ['node_modules']
+    },
+    rules: {
+      // A package is imported by its name (`@kspay/server/testing`, `@kspay/shared/ids`), never
+      // by a relative path into another package's folder: its entries are its public surface.
+      'import-x/no-relative-packages': 'error'
     }
   },
   {

@@ -3,8 +3,9 @@
  * side by side with its baseline and printed as a ratio; budgets print PASS/FAIL, and one
  * FAIL (or a benchmark that could not run) exits non-zero. Loopback only. Not part of
  * `pnpm test`. BENCH_SECONDS sets the length of each load run (default 5); BENCH_ONLY=1,3
- * runs only the benchmarks whose numbers are listed (`overview` for issue 5's), a partial run
- * for investigating; BENCH_OVERVIEW_LARGE / _ROUNDS shrink issue 5's benchmark.
+ * runs only the benchmarks whose numbers are listed (`overview` for issue 5's, `start` for
+ * the time to first answer of `pnpm start`), a partial run for investigating;
+ * BENCH_OVERVIEW_LARGE / _ROUNDS shrink issue 5's benchmark.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +15,7 @@ import { signInBench } from './benches/signin';
 import { buildSyncPage, pullBench, pushBench, seedPull } from './benches/sync';
 import { lighthouseBench } from './benches/lighthouse';
 import { overviewBench } from './benches/overview';
+import { startBench } from './benches/start';
 import { firstVisitJs, precacheSize, WEB_BUILD } from './benches/web';
 import { fmt, Report } from './lib/report';
 import { ROOT, startBenchServer, throwAwayPostgres, type BenchServer } from './lib/server';
@@ -38,6 +40,9 @@ async function step(name: string, fn: () => Promise<void>): Promise<void> {
     report.failed(name, err);
   }
 }
+
+// First: its cold run removes the build outputs that the benchmarks below then use, rebuilt.
+await step('start: time to first answer of pnpm start', () => startBench(report));
 
 if (!fs.existsSync(`${WEB_BUILD}/index.html`)) {
   console.log('web/build is missing: building the web app first');

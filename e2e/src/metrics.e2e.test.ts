@@ -55,7 +55,7 @@ async function installed(page: Page): Promise<void> {
 
 describe.skipIf(!hasChromium)('App Overview and Transactions on the demo data', () => {
   const stack = useStack({
-    script: 'src/demo/main.ts',
+    entry: 'demo',
     dataDir,
     env: { DEMO_DATA_DIR: dataDir, DEMO_TRANSACTIONS: String(SEEDED), DEMO_DAYS: '60' }
   });

@@ -36,7 +36,7 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
@@ -111,6 +111,41 @@ export async function startBenchServer(env: Record<string, string>): Promise<Ben
     fixtures,
     logFile,
     memory: () => ({ peak: statusKb(pid, 'VmHWM'), current: statusKb(pid, 'VmRSS') }),
+    cpuMs: () => cpuMs(pid),
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    }
+  };
+}
+
+/** A process the benchmarks load: where it answers, its CPU time so far, and how to stop it. */
+export interface LoadedProcess {
+  origin: string;
+  cpuMs(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `src/server/bare.ts` (benchmark 1's peer: a bare Hono app, no project code) as its
+ * own Node process, started as the bench server is, and waits until it listens.
+ */
+export async function startBareServer(): Promise<LoadedProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/bare.ts'], {
+    cwd: BENCH_DIR,
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+  });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`bare Hono process exited (${code})`)));
+  });
+  child.disconnect();
+  const pid = child.pid ?? 0;
+  return {
+    origin: `http://127.0.0.1:${port}`,
     cpuMs: () => cpuMs(pid),
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');

@@ -4,11 +4,11 @@
  * the sync engine, the local-write functions. Times are taken in the page.
  */
 import { SYNC_SCHEMA_VERSION } from '@kspay/shared';
-import { KspayDb } from '../../../web/src/lib/device/db/database';
+import { KspayDb } from '@kspay/web/lib/device/db/database';
 import { newClientId } from '@kspay/shared/ids';
-import { SyncEngine } from '../../../web/src/lib/device/sync/engine';
-import { createApp } from '../../../web/src/lib/device/sync/mutations';
-import { pushOutbox } from '../../../web/src/lib/device/sync/protocol';
+import { SyncEngine } from '@kspay/web/lib/device/sync/engine';
+import { createApp } from '@kspay/web/lib/device/sync/mutations';
+import { pushOutbox } from '@kspay/web/lib/device/sync/protocol';
 
 async function open(name: string): Promise<KspayDb> {
   const db = new KspayDb(name);

@@ -8,45 +8,48 @@ export const ROOT = path.resolve(import.meta.dirname, '../../..');
 const SERVER_DIR = path.join(ROOT, 'server');
 const WEB_BUILD = path.join(ROOT, 'web/build/index.html');
 
+/** The built server's entries (server/build.mjs), as `pnpm start` and `pnpm demo` run them. */
+const ENTRIES = { main: 'dist/main.js', demo: 'dist/demo/main.js' } as const;
+
 export interface ServerOptions {
   env?: Record<string, string>;
   /** Reuse a data directory (restart tests); a fresh temporary one otherwise. */
   dataDir?: string;
-  /** The server's entry, relative to server/: `src/main.ts`, or `src/demo/main.ts` (seeds first). */
-  script?: string;
+  /** `main` (`pnpm start`), or `demo` (`pnpm demo`: seeds a merchant first). */
+  entry?: keyof typeof ENTRIES;
 }
 
 /**
- * The real server as a child process on a free loopback port, serving the production build of
- * the SPA and the API on one origin, exactly as `pnpm start` does. Logs are kept in memory so
+ * The real server as a child process on a free loopback port: the built server (plain `node`
+ * on server/dist) serving the production build of the SPA and the API on one origin, exactly
+ * as `pnpm start` does. Logs are kept in memory so
  * tests can scan them (e.g. for secrets).
  */
 export async function startServer(opts: ServerOptions = {}) {
-  if (!fs.existsSync(WEB_BUILD)) {
-    throw new Error('web/build is missing: run `pnpm build` before the end-to-end tests');
+  const entry = ENTRIES[opts.entry ?? 'main'];
+  for (const built of [WEB_BUILD, path.join(SERVER_DIR, entry)]) {
+    if (!fs.existsSync(built)) {
+      throw new Error(`${built} is missing: run \`pnpm build\` before the end-to-end tests`);
+    }
   }
   const port = await freePort();
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kspay-e2e-'));
   const origin = `http://localhost:${port}`;
   const logs: string[] = [];
-  const child: ChildProcess = spawn(
-    path.join(SERVER_DIR, 'node_modules/.bin/tsx'),
-    [opts.script ?? 'src/main.ts'],
-    {
-      cwd: SERVER_DIR,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        PUBLIC_ORIGIN: origin,
-        DATA_DIR: dataDir,
-        DATABASE_URL: '',
-        LOG_LEVEL: 'info',
-        ...opts.env
-      },
-      stdio: ['ignore', 'pipe', 'pipe']
-    }
-  );
+  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', entry], {
+    cwd: SERVER_DIR,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_ORIGIN: origin,
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      LOG_LEVEL: 'info',
+      ...opts.env
+    },
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
   child.stdout?.on('data', (d: Buffer) => logs.push(d.toString()));
   child.stderr?.on('data', (d: Buffer) => logs.push(d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
