@@ -6,7 +6,7 @@ import { ROOT } from './harness/server';
 
 /**
  * The production build the end-to-end suites run against (`pnpm test:e2e` builds it first):
- * the compressed copies the server sends (server/src/routes/spa-compressed.ts) are complete and
+ * the compressed copies the server sends (server/src/site/spa-compressed.ts) are complete and
  * true, and none of them is precached. Here rather than in the server's suites, which run
  * before the build exists.
  */

@@ -16,7 +16,7 @@ import { api } from '../api/client';
 import { send } from '../api/errors';
 
 /**
- * The Settings API of one app (server/src/routes/keys.ts and app-settings.ts). Answers are
+ * The Settings API of one app (server/src/console/keys.ts and app-settings.ts). Answers are
  * checked against the shared schemas. The secret of a new pair is returned to the caller and
  * nowhere else: nothing here stores, caches or logs it.
  */

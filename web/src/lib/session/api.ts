@@ -10,7 +10,7 @@ import { api } from '../api/client';
 import { ApiRequestError, send } from '../api/errors';
 
 /**
- * The accounts API (server/src/routes/auth.ts). Each call resolves with the parsed answer or
+ * The accounts API (server/src/console/auth.ts). Each call resolves with the parsed answer or
  * throws an `ApiRequestError`; answers are checked against the shared schemas so a server
  * that drifts from the contract fails loudly here rather than deep in a component.
  */
