@@ -60,7 +60,10 @@ describe('sync details: waiting changes', () => {
       ['Register app Dosa Hut', 1]
     ]);
     const outbox = await db.outbox.orderBy('id').toArray();
-    expect(details.waiting[1]).toMatchObject({ id: outbox[1].id, createdAt: outbox[1].createdAt });
+    expect(details.waiting[1]).toMatchObject({
+      id: outbox[1]?.id,
+      createdAt: outbox[1]?.createdAt
+    });
     expect(details.refused).toEqual([]);
     expect(details.lastSyncAt).toBeNull();
   });
@@ -114,7 +117,7 @@ describe('sync details: refused changes', () => {
     const { a, b, dup } = await refusedRegistration();
     // The other device renames its app, which frees the name.
     const [first] = await a.apps.toArray();
-    await updateApp(a, first.id, appInput({ name: 'Tea Stall Old Town' }));
+    await updateApp(a, first!.id, appInput({ name: 'Tea Stall Old Town' }));
     await syncOnce(a, server.fetch);
 
     await resubmitRefused(b, dup.id);
