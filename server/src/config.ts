@@ -1,10 +1,14 @@
 import path from 'node:path';
+import { withLoopbackSpellings } from './lib/origins';
 
 export interface Config {
   port: number;
   /** The origin merchants open in the browser; links in emails point here. */
   publicOrigin: string;
-  /** Origins allowed to make cookie-authenticated state-changing requests. */
+  /**
+   * Origins allowed to make cookie-authenticated state-changing requests: the public origin first,
+   * then ALLOWED_ORIGINS, each loopback one also under its other loopback spellings.
+   */
   allowedOrigins: string[];
   databaseUrl: string | undefined;
   dataDir: string;
@@ -76,7 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port,
     publicOrigin,
-    allowedOrigins: [publicOrigin, ...extra],
+    allowedOrigins: withLoopbackSpellings([publicOrigin, ...extra]),
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir,
     smtpUrl: env.SMTP_URL || undefined,

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { build } from 'vite';
 import { generateSW, getManifest } from 'workbox-build';
 
 const buildDir = fileURLToPath(new URL('../build', import.meta.url));
@@ -16,7 +18,14 @@ const swFile = path.join(buildDir, 'service-worker.js');
  * never precached themselves (the patterns name no such extension, and the ignores make sure).
  */
 const globPatterns = ['**/*.{html,js,css,woff2,svg,png,webmanifest}'];
-const globIgnores = ['service-worker.js', 'workbox-*.js', 'previews/**', '**/*.br', '**/*.gz'];
+const globIgnores = [
+  'service-worker.js',
+  'workbox-*.js',
+  'previews/**',
+  '**/*.br',
+  '**/*.gz',
+  '_app/immutable/sync-worker.*.js'
+];
 
 // The adapter compressed build/ before this worker existed. Compressed copies of a worker from
 // an earlier run must not outlive it: served for the new worker, they would hide every update.
@@ -40,6 +49,43 @@ const notAppRoutes = [
   /^[^?]*\.[a-z0-9]+(?:\?|$)/i
 ];
 
+/**
+ * The Background Sync handler (src/lib/device/sync/worker.ts: the app's own sync protocol and
+ * database code) as one script the worker imports. Its name carries its hash, so a change to
+ * it changes the worker's bytes and installs as a new version, and it can be cached for good.
+ */
+async function buildSyncWorker() {
+  const result = await build({
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      write: false,
+      minify: true,
+      target: 'es2022',
+      lib: {
+        entry: fileURLToPath(new URL('../src/lib/device/sync/worker.ts', import.meta.url)),
+        formats: ['iife'],
+        name: 'kspaySyncWorker'
+      }
+    }
+  });
+  const outputs = Array.isArray(result) ? result : [result];
+  const chunk = outputs.flatMap((o) => o.output).find((o) => o.type === 'chunk');
+  if (!chunk) throw new Error('the sync worker bundle is empty');
+  const hash = createHash('sha256').update(chunk.code).digest('hex').slice(0, 12);
+  const name = `_app/immutable/sync-worker.${hash}.js`;
+  for (const old of fs.readdirSync(path.join(buildDir, '_app/immutable'))) {
+    if (old.startsWith('sync-worker.')) fs.rmSync(path.join(buildDir, '_app/immutable', old));
+  }
+  const file = path.join(buildDir, name);
+  fs.writeFileSync(file, chunk.code);
+  fs.writeFileSync(`${file}.gz`, gzipSync(chunk.code, { level: constants.Z_BEST_COMPRESSION }));
+  fs.writeFileSync(`${file}.br`, brotliCompressSync(chunk.code));
+  return `/${name}`;
+}
+
+const syncWorker = await buildSyncWorker();
+
 const { count, size, warnings } = await generateSW({
   globDirectory: buildDir,
   globPatterns,
@@ -57,6 +103,7 @@ const { count, size, warnings } = await generateSW({
   cleanupOutdatedCaches: true,
   // Hashed file names change whenever their content does, so no revision query is needed.
   dontCacheBustURLsMatching: /^_app\/immutable\//,
+  importScripts: [syncWorker],
   navigateFallback: '/index.html',
   navigateFallbackDenylist: notAppRoutes
 });

@@ -25,11 +25,20 @@ export const requireAllowedOrigin = (allowed: readonly string[]) =>
       const origin = c.req.header('origin');
       const site = c.req.header('sec-fetch-site');
       const ok = origin ? allowed.includes(origin) : site === 'same-origin';
-      if (!ok)
-        throw new ApiError('forbidden_origin', 'This request came from a site that is not allowed');
+      if (!ok) throw new ApiError('forbidden_origin', refusal(origin, allowed));
     }
     await next();
   });
+
+/** Says what the operator can change: the console's expected origin and the settings that set it. */
+function refusal(origin: string | undefined, allowed: readonly string[]): string {
+  // Bounded so a hostile header cannot make the answer large; only printable ASCII is echoed.
+  const from = origin ? origin.slice(0, 200).replace(/[^\x20-\x7e]/g, '?') : undefined;
+  const where = from
+    ? `This request came from ${from}, a site that is not allowed`
+    : 'This request did not say which site it came from';
+  return `${where}: open the console at ${allowed[0] ?? 'its configured origin'} (PUBLIC_ORIGIN sets it; ALLOWED_ORIGINS adds more, comma-separated)`;
+}
 
 /** State-changing requests carry JSON, so an HTML form on another site cannot forge one. */
 export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {

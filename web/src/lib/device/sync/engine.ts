@@ -20,7 +20,10 @@
  * 6. One tab per user syncs (navigator.locks leader); others forward their triggers over a
  *    BroadcastChannel and see the results through `observe` (Dexie liveQuery). Triggers: a local write,
  *    `online`, the page becoming visible, a poll while visible, the backoff timer. No workbox
- *    background sync: it would keep requests (and their credentials) on disk.
+ *    background sync: it would keep requests (and their credentials) on disk. Instead a write
+ *    queued offline, or a failed pass, registers a Background Sync tag, and the service worker
+ *    runs this same protocol when the connection returns, only while no tab holds the lock
+ *    (background.ts).
  *
  * The property test (sync.property.test.ts) runs two or three clients of one merchant against
  * the REAL server in-process, over random interleavings of local writes, push, pull, dropped
@@ -34,7 +37,8 @@ import { SYNC_SCHEMA_VERSION } from '@kspay/shared/sync';
 import { readMeta, type KspayDb } from '../db/database';
 import { META_KEY } from '../db/types';
 import { SyncError } from './errors';
-import { Leadership, type LockManagerLike } from './leader';
+import { requestBackgroundSync } from './background';
+import { Leadership, lockName, type LockManagerLike } from './leader';
 import { onLocalWrite } from './local-writes';
 import { syncOnce } from './protocol';
 import type { SyncEngineState } from './state';
@@ -51,6 +55,8 @@ export interface SyncEngineOptions {
   windowEvents?: boolean;
   /** While the page is visible, pull this often to see other devices' changes; 0: never. */
   pollMs?: number;
+  /** Default: Background Sync through the service worker where the browser has it. */
+  requestBackgroundSync?: (userId: string) => Promise<void>;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   random?: () => number;
@@ -105,7 +111,14 @@ export class SyncEngine {
     const blocked = meta.updateRequired === SYNC_SCHEMA_VERSION;
     this.#abort = new AbortController();
     this.#set({ phase: blocked ? 'update-required' : 'idle' });
-    this.#cleanup.push(onLocalWrite(this.db, () => this.requestSync()));
+    this.#cleanup.push(
+      onLocalWrite(this.db, () => {
+        // Queued offline: let the service worker send it when the connection returns, even
+        // if every tab is closed by then.
+        if (globalThis.navigator?.onLine === false) this.#background();
+        this.requestSync();
+      })
+    );
     // The database was closed (deleted at sign-out, here or in another tab): nothing to sync.
     const closed = () => void this.stop();
     this.db.on('close', closed);
@@ -133,7 +146,7 @@ export class SyncEngine {
       }, pollMs);
       this.#cleanup.push(() => clearInterval(poll));
     }
-    this.#leadership = new Leadership(`kspay-sync-${this.db.userId}`, {
+    this.#leadership = new Leadership(lockName(this.db.userId), {
       locks: this.#opts.locks === undefined ? globalThis.navigator?.locks : this.#opts.locks,
       broadcast: this.#opts.broadcast ?? typeof BroadcastChannel === 'function',
       onLead: () => {
@@ -209,6 +222,12 @@ export class SyncEngine {
     }
   }
 
+  #background(): void {
+    (this.#opts.requestBackgroundSync ?? requestBackgroundSync)(this.db.userId).catch(
+      () => undefined
+    );
+  }
+
   async #loop(): Promise<void> {
     do {
       this.#dirty = false;
@@ -249,6 +268,7 @@ export class SyncEngine {
     // failed together do not retry together.
     const delay = Math.min(max, base * 2 ** (this.#attempt - 1)) * (0.5 + random() / 2);
     this.#set({ phase: 'retrying', lastError: e.message });
+    this.#background();
     if (this.#leadership) this.#retryTimer = setTimeout(() => this.requestSync(), delay);
   }
 }

@@ -1,5 +1,8 @@
 import type { SyncPhase } from './state';
 
+/** The Web Lock held by whoever syncs a user's outbox: one tab, or the service worker. */
+export const lockName = (userId: string) => `kspay-sync-${userId}`;
+
 /** The part of `navigator.locks` used here (tests pass a fake; old browsers have none). */
 export interface LockManagerLike {
   request(name: string, callback: (lock: unknown) => Promise<unknown>): Promise<unknown>;

@@ -23,7 +23,11 @@ export class SyncStatus {
 
   readonly #stops: (() => void)[] = [];
 
-  constructor(db: KspayDb, engine: SyncEngine) {
+  /** The database and engine this status watches (the details dialog reads and drives them). */
+  constructor(
+    readonly db: KspayDb,
+    readonly engine: SyncEngine
+  ) {
     const nav = globalThis.navigator as Navigator | undefined;
     this.online = nav?.onLine ?? true;
     this.#stops.push(
