@@ -2,7 +2,7 @@ import { SYNC_SCHEMA_VERSION } from '@kspay/shared';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from './harness/browser';
-import { merchant, signIn, signUp, useStack } from './harness/fixture';
+import { merchant, pressSignOut, signIn, signUp, useStack } from './harness/fixture';
 import { badge, noise, png } from './harness/png';
 
 interface AppInput {
@@ -323,7 +323,7 @@ describe.skipIf(!hasChromium)('apps in Chromium', () => {
     await expect.poll(async () => (await serverApps(page))[0]?.status).toBe('disabled');
 
     // Signing out in one tab signs the other out too: its database is gone with the first.
-    await page.getByRole('button', { name: 'Sign Out' }).click();
+    await pressSignOut(page);
     await page.getByRole('button', { name: 'Sign In' }).waitFor();
     await second.getByRole('button', { name: 'Sign In' }).waitFor();
     expect(await kspayDatabases(second)).toEqual([]);
@@ -345,14 +345,14 @@ describe.skipIf(!hasChromium)('apps in Chromium', () => {
       .getByText('Waiting to sync')
       .waitFor();
 
-    await page.getByRole('button', { name: 'Sign Out' }).click();
+    await pressSignOut(page);
     const dialog = page.getByRole('alertdialog');
     await dialog.getByText('You have 1 change that has not synced. Sign out anyway?').waitFor();
     await dialog.getByRole('button', { name: 'Stay Signed In' }).click();
     await expect.poll(() => dialog.count()).toBe(0);
     expect(await kspayDatabases(page)).toEqual([db]);
 
-    await page.getByRole('button', { name: 'Sign Out' }).click();
+    await pressSignOut(page);
     await dialog.getByRole('button', { name: 'Sign Out Anyway' }).click();
     await page.getByRole('button', { name: 'Sign In' }).waitFor();
     expect(await kspayDatabases(page)).toEqual([]);
