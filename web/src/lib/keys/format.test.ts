@@ -9,9 +9,9 @@ describe('key status', () => {
     expect(keyStatusText({ ...none, status: 'disabled', disabledAt: '2026-03-11T10:00:00Z' })).toBe(
       'Disabled'
     );
-    expect(
-      keyStatusText({ ...none, status: 'replaced', expiresAt: '2026-03-12T10:00:00Z' })
-    ).toBe('Replaced');
+    expect(keyStatusText({ ...none, status: 'replaced', expiresAt: '2026-03-12T10:00:00Z' })).toBe(
+      'Replaced'
+    );
     const at = '2026-03-12T10:00:00.000Z';
     expect(keyStatusText({ ...none, status: 'expiring', expiresAt: at })).toBe(
       `Expiring at ${formatTime(at)}`

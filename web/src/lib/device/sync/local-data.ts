@@ -37,7 +37,5 @@ export async function deleteLocalData(userId: string, deps: DbDeps = {}): Promis
   const caches = globalThis.caches as CacheStorage | undefined;
   if (!caches) return;
   const names = await caches.keys();
-  await Promise.all(
-    names.filter((n) => !isAppShellCache(n)).map((n) => caches.delete(n))
-  );
+  await Promise.all(names.filter((n) => !isAppShellCache(n)).map((n) => caches.delete(n)));
 }
