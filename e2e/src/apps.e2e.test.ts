@@ -318,6 +318,7 @@ describe.skipIf(!hasChromium)('apps in Chromium', () => {
     await page.getByRole('link', { name: 'Add App' }).click();
     await fillApp(page, { name: 'Two Tab Store' });
     await page.getByRole('button', { name: 'Add App' }).click();
+    await backToApps(page);
     // The other tab shows the new app without a reload (liveQuery over the shared database).
     const row = second.getByRole('row').filter({ hasText: 'Two Tab Store' });
     await row.waitFor();
