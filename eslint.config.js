@@ -62,7 +62,9 @@ export default ts.config(
       'web/src/lib/pwa/**',
       'web/src/routes/+layout.*',
       'web/src/routes/(app)/+layout.*',
-      'web/src/routes/(app)/+page.*'
+      'web/src/routes/(app)/+page.*',
+      'web/src/lib/shell/**',
+      'web/src/lib/apps/dashboard.svelte'
     ],
     ignores: ['**/*.test.ts', '**/testing/**'],
     rules: {

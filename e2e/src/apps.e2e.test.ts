@@ -2,7 +2,7 @@ import { SYNC_SCHEMA_VERSION } from '@kspay/shared';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from './harness/browser';
-import { merchant, signIn, signUp, useStack } from './harness/fixture';
+import { merchant, pressSignOut, signIn, signUp, useStack } from './harness/fixture';
 import { badge, noise, png } from './harness/png';
 
 interface AppInput {
@@ -36,11 +36,19 @@ async function fillApp(page: Page, app: AppInput) {
   await pickCountry(page, app.country ?? 'India');
   if (app.state !== '') {
     await page.getByRole('combobox', { name: 'State', exact: true }).fill('Karn');
-    await page.getByRole('option', { name: app.state ?? 'Karnātaka' }).click();
+    await page.getByRole('option', { name: app.state ?? 'Karnataka' }).click();
   }
   await page.getByLabel('Phone Number').fill(app.phone ?? '98765 43210');
   await page.getByLabel('City').fill(app.city ?? 'Bengaluru');
   await page.getByLabel('Zip Code/Postal Code').fill(app.postalCode ?? '560038');
+}
+
+/** Online, "Add App" opens the new app's overview with "App registered"; back to the list. */
+async function backToApps(page: Page) {
+  await page.waitForURL(/\/apps\/ap_\w+$/);
+  await page.getByText('App registered').first().waitFor();
+  await page.getByRole('link', { name: 'Your Apps' }).click();
+  await page.getByRole('heading', { name: 'Your Apps' }).waitFor();
 }
 
 /** Reads one store of the merchant's browser database, as JSON-safe summaries. */
@@ -193,6 +201,7 @@ describe.skipIf(!hasChromium)('apps in Chromium', () => {
     await page.getByRole('link', { name: 'Add App' }).click();
     await fillApp(page, { name: 'Editable Shop' });
     await page.getByRole('button', { name: 'Add App' }).click();
+    await backToApps(page);
     const row = page.getByRole('row').filter({ hasText: 'Editable Shop' });
     await row.getByText('Active').waitFor();
     await expect.poll(() => row.getByText('Waiting to sync').count()).toBe(0);
@@ -222,6 +231,7 @@ describe.skipIf(!hasChromium)('apps in Chromium', () => {
     await page.getByRole('link', { name: 'Add App' }).click();
     await fillApp(page, { name: 'Contested Shop' });
     await page.getByRole('button', { name: 'Add App' }).click();
+    await backToApps(page);
     const row = page.getByRole('row').filter({ hasText: 'Contested Shop' });
     await row.getByText('Active').waitFor();
     await expect.poll(() => row.getByText('Waiting to sync').count()).toBe(0);
@@ -308,6 +318,7 @@ describe.skipIf(!hasChromium)('apps in Chromium', () => {
     await page.getByRole('link', { name: 'Add App' }).click();
     await fillApp(page, { name: 'Two Tab Store' });
     await page.getByRole('button', { name: 'Add App' }).click();
+    await backToApps(page);
     // The other tab shows the new app without a reload (liveQuery over the shared database).
     const row = second.getByRole('row').filter({ hasText: 'Two Tab Store' });
     await row.waitFor();
@@ -323,7 +334,7 @@ describe.skipIf(!hasChromium)('apps in Chromium', () => {
     await expect.poll(async () => (await serverApps(page))[0]?.status).toBe('disabled');
 
     // Signing out in one tab signs the other out too: its database is gone with the first.
-    await page.getByRole('button', { name: 'Sign Out' }).click();
+    await pressSignOut(page);
     await page.getByRole('button', { name: 'Sign In' }).waitFor();
     await second.getByRole('button', { name: 'Sign In' }).waitFor();
     expect(await kspayDatabases(second)).toEqual([]);
@@ -339,20 +350,21 @@ describe.skipIf(!hasChromium)('apps in Chromium', () => {
     await page.getByRole('link', { name: 'Add App' }).click();
     await fillApp(page, { name: 'Never Synced' });
     await page.getByRole('button', { name: 'Add App' }).click();
+    await backToApps(page);
     await page
       .getByRole('row')
       .filter({ hasText: 'Never Synced' })
       .getByText('Waiting to sync')
       .waitFor();
 
-    await page.getByRole('button', { name: 'Sign Out' }).click();
+    await pressSignOut(page);
     const dialog = page.getByRole('alertdialog');
     await dialog.getByText('You have 1 change that has not synced. Sign out anyway?').waitFor();
     await dialog.getByRole('button', { name: 'Stay Signed In' }).click();
     await expect.poll(() => dialog.count()).toBe(0);
     expect(await kspayDatabases(page)).toEqual([db]);
 
-    await page.getByRole('button', { name: 'Sign Out' }).click();
+    await pressSignOut(page);
     await dialog.getByRole('button', { name: 'Sign Out Anyway' }).click();
     await page.getByRole('button', { name: 'Sign In' }).waitFor();
     expect(await kspayDatabases(page)).toEqual([]);
@@ -370,6 +382,7 @@ describe.skipIf(!hasChromium)('apps in Chromium', () => {
     await page.getByRole('link', { name: 'Add App' }).click();
     await fillApp(page, { name: 'Written While Expired' });
     await page.getByRole('button', { name: 'Add App' }).click();
+    await backToApps(page);
     const status = page.getByRole('status', { name: 'Sync status' });
     await expect.poll(() => status.innerText()).toContain('Session expired');
     await page
@@ -402,6 +415,7 @@ describe.skipIf(!hasChromium)('apps in Chromium', () => {
     await page.getByRole('link', { name: 'Add App' }).click();
     await fillApp(page, { name: 'Kept Locally' });
     await page.getByRole('button', { name: 'Add App' }).click();
+    await backToApps(page);
     const status = page.getByRole('status', { name: 'Sync status' });
     await expect.poll(() => status.innerText()).toContain('A new version is available');
     await status.getByRole('button', { name: 'Reload' }).waitFor();
@@ -480,6 +494,7 @@ describe.skipIf(!hasChromium)('apps in Chromium', () => {
     await page.getByLabel('Phone Number').fill('+44 20 7946 0958');
     await page.getByLabel('Zip Code/Postal Code').fill('SW1A 1AA');
     await page.getByRole('button', { name: 'Add App' }).click();
+    await backToApps(page);
     await page.getByRole('heading', { name: 'Your Apps' }).waitFor();
     await page.getByRole('link', { name: 'Add App' }).click();
     await fillApp(page, { name: 'field shop' });
@@ -540,6 +555,7 @@ describe.skipIf(!hasChromium)('apps in Chromium', () => {
     await page.getByRole('link', { name: 'Add App' }).click();
     await fillApp(page, { name });
     await page.getByRole('button', { name: 'Add App' }).click();
+    await backToApps(page);
     const link = page.getByRole('link', { name, exact: true });
     await link.waitFor();
     expect(await link.innerText()).toBe(name);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from './harness/browser';
-import { merchant, signIn, signUp, useStack } from './harness/fixture';
+import { merchant, pressSignOut, signIn, signUp, useStack } from './harness/fixture';
 
 describe.skipIf(!hasChromium)('accounts in Chromium', () => {
   const stack = useStack({
@@ -15,7 +15,7 @@ describe.skipIf(!hasChromium)('accounts in Chromium', () => {
     await expect
       .poll(() => page.getByText('You have not registered any Application yet').isVisible())
       .toBe(true);
-    await page.getByRole('button', { name: 'Sign Out' }).click();
+    await pressSignOut(page);
     await page.getByRole('button', { name: 'Sign In' }).waitFor();
 
     // The eye button shows and hides what was typed.
@@ -40,7 +40,7 @@ describe.skipIf(!hasChromium)('accounts in Chromium', () => {
         .count()
     ).toBeGreaterThan(0);
 
-    await page.getByRole('button', { name: 'Sign Out' }).click();
+    await pressSignOut(page);
     await page.getByRole('button', { name: 'Sign In' }).waitFor();
     // Signed out for real: the dashboard sends us back to sign in.
     await page.goto('/');
@@ -105,7 +105,7 @@ describe.skipIf(!hasChromium)('accounts in Chromium', () => {
     const ctx = await stack.context();
     const page = await ctx.newPage();
     await signUp(page, m);
-    await page.getByRole('button', { name: 'Sign Out' }).click();
+    await pressSignOut(page);
     await page.getByRole('button', { name: 'Sign In' }).waitFor();
 
     expect(await signIn(page, m.email, 'not the password')).toBe(401);

@@ -157,6 +157,9 @@ describe.skipIf(!hasChromium)('network faults between the browser and the server
       await page.getByRole('heading', { name: 'Register an App' }).waitFor();
       await fillApp(page, name, 'Bengaluru');
       await page.getByRole('button', { name: 'Add App' }).click();
+      // Online, a new app opens on its overview; the list is one link away.
+      await page.waitForURL(/\/apps\/ap_/);
+      await page.getByRole('link', { name: 'Your Apps' }).click();
       await page.getByRole('row').filter({ hasText: name }).waitFor();
     }
     // Edits and a status change, one of them after a reload with writes still queued.

@@ -325,6 +325,31 @@ describe.skipIf(!hasChromium)('API keys in Settings', () => {
     await ctx.close();
   });
 
+  it('a disabled pair says "Disabled", even once replaced; Activity names it by the Key ID its card shows', async () => {
+    const { ctx, page } = await settingsOfNewApp('Masala Dosa Corner');
+    const first = await generate(page);
+    const card = pairCard(page, first.publicKey);
+    const keyId = (await card.getByText(/^ak_\w+$/).innerText()).trim();
+    await card.getByRole('button', { name: 'Disable', exact: true }).click();
+    await dialog(page).getByRole('button', { name: 'Disable Key' }).click();
+    await card.getByText('Disabled', { exact: true }).waitFor();
+
+    await card.getByRole('button', { name: 'Regenerate Key' }).click();
+    await dialog(page).getByRole('button', { name: 'Regenerate Key' }).click();
+    await page.getByLabel('Secret API Key').waitFor();
+    await takeShownPair(page);
+    await card.getByText('Disabled', { exact: true }).waitFor();
+    expect(await card.getByText('Replaced', { exact: true }).count()).toBe(0);
+
+    await page.getByRole('tab', { name: 'Activity' }).click();
+    const disabled = page
+      .getByRole('list', { name: 'Activity' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Disabled a key pair' });
+    await disabled.getByText(keyId, { exact: true }).waitFor();
+    await ctx.close();
+  });
+
   it('Activity tab: who, when, IP and browser of every action, paged with "Load more"', async () => {
     const { ctx, page, appId, m } = await settingsOfNewApp('Pani Puri Point');
     await generate(page);

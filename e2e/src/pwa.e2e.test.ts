@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from './harness/browser';
-import { merchant, signUp, useStack } from './harness/fixture';
+import { merchant, pressSignOut, signIn, signUp, useStack } from './harness/fixture';
 import { browserProfile } from './harness/profile';
 import { ROOT } from './harness/server';
 import { registerAppsViaSync } from './harness/sync-api';
@@ -122,6 +122,34 @@ describe.skipIf(!hasChromium)('the installable app', () => {
     await cold.getByRole('heading', { name, level: 1 }).waitFor();
     await cold.goto('/');
     await cold.getByRole('link', { name }).waitFor();
+    await ctx.close();
+  });
+
+  it('still opens offline after signing out, and after signing in again', async () => {
+    const ctx = await stack.context();
+    const page = await ctx.newPage();
+    const m = merchant('signout-offline');
+    await signUp(page, m);
+    await controlled(page);
+
+    await pressSignOut(page);
+    await page.getByRole('button', { name: 'Sign In' }).waitFor();
+    // Sign-out deleted the merchant's data, not the app shell.
+    const names = await page.evaluate(() => caches.keys());
+    expect(names.some((n) => n.includes('-precache-'))).toBe(true);
+    await ctx.setOffline(true);
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign In' }).waitFor();
+
+    await ctx.setOffline(false);
+    expect(await signIn(page, m.email, m.password)).toBe(200);
+    await page.getByRole('heading', { name: 'Your Apps' }).waitFor();
+    await ctx.setOffline(true);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Your Apps' }).waitFor();
+    const fresh = await ctx.newPage();
+    await fresh.goto('/apps/new');
+    await fresh.getByRole('heading', { name: 'Register an App' }).waitFor();
     await ctx.close();
   });
 

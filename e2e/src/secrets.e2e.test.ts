@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { BrowserContext, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from './harness/browser';
-import { merchant, signIn, signUp, useStack } from './harness/fixture';
+import { merchant, pressSignOut, signIn, signUp, useStack } from './harness/fixture';
 import { browserStorage } from './harness/storage';
 import { registerAppsViaSync } from './harness/sync-api';
 
@@ -140,7 +140,7 @@ function secretsSuite(dialect: 'sqlite' | 'postgres') {
     storages.push(await browserStorage(page));
 
     // Sign out, forget the password, reset it from the emailed link, sign in with the new one.
-    await page.getByRole('button', { name: 'Sign Out' }).click();
+    await pressSignOut(page);
     await page.getByRole('button', { name: 'Sign In' }).waitFor();
     await page.getByRole('link', { name: 'Forgot Password?' }).click();
     await page.waitForURL('**/forgot-password');
@@ -157,7 +157,7 @@ function secretsSuite(dialect: 'sqlite' | 'postgres') {
     await page.getByRole('button', { name: 'Set New Password' }).click();
     await page.getByRole('heading', { name: 'Your Apps' }).waitFor();
     storages.push(await browserStorage(page));
-    await page.getByRole('button', { name: 'Sign Out' }).click();
+    await pressSignOut(page);
     await page.getByRole('button', { name: 'Sign In' }).waitFor();
     expect(await signIn(page, m.email, secrets['new password'])).toBe(200);
     await page.getByRole('heading', { name: 'Your Apps' }).waitFor();

@@ -71,3 +71,9 @@ export async function signIn(page: Page, email: string, password: string): Promi
   ]);
   return response.status();
 }
+
+/** Presses Sign Out in the header's account menu (the merchant's own way out, on any screen). */
+export async function pressSignOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: /Account menu/ }).click();
+  await page.getByRole('menuitem', { name: 'Sign Out' }).click();
+}

@@ -4,16 +4,29 @@ import { describeAudit, describeUserAgent, formatTime, keyStatusText } from './f
 
 describe('key status', () => {
   it('names every status, with the expiry time of a pair in its grace period', () => {
-    expect(keyStatusText({ status: 'active', expiresAt: null })).toBe('Active');
-    expect(keyStatusText({ status: 'disabled', expiresAt: null })).toBe('Disabled');
-    expect(keyStatusText({ status: 'replaced', expiresAt: '2026-03-12T10:00:00Z' })).toBe(
+    const none = { expiresAt: null, disabledAt: null };
+    expect(keyStatusText({ ...none, status: 'active' })).toBe('Active');
+    expect(keyStatusText({ ...none, status: 'disabled', disabledAt: '2026-03-11T10:00:00Z' })).toBe(
+      'Disabled'
+    );
+    expect(keyStatusText({ ...none, status: 'replaced', expiresAt: '2026-03-12T10:00:00Z' })).toBe(
       'Replaced'
     );
     const at = '2026-03-12T10:00:00.000Z';
-    expect(keyStatusText({ status: 'expiring', expiresAt: at })).toBe(
+    expect(keyStatusText({ ...none, status: 'expiring', expiresAt: at })).toBe(
       `Expiring at ${formatTime(at)}`
     );
     expect(formatTime(at)).toMatch(/2026/);
+  });
+
+  it('keeps saying "Disabled" for a disabled pair that a new pair then replaced', () => {
+    expect(
+      keyStatusText({
+        status: 'replaced',
+        expiresAt: '2026-03-12T10:00:00Z',
+        disabledAt: '2026-03-11T10:00:00Z'
+      })
+    ).toBe('Disabled');
   });
 
   it('shows nothing for a missing or broken time rather than "Invalid Date"', () => {

@@ -12,8 +12,13 @@ export function formatTime(iso: string | null): string {
   return Number.isNaN(at.getTime()) ? '' : dateTime.format(at);
 }
 
-/** What the pair's status badge says: "Active", "Expiring at …", "Disabled", "Replaced". */
-export function keyStatusText(key: Pick<ApiKey, 'status' | 'expiresAt'>): string {
+/**
+ * What the pair's status badge says: "Active", "Expiring at …", "Disabled", "Replaced". A pair
+ * the merchant disabled stays "Disabled" after a new pair replaces it: it stopped when they
+ * disabled it, not when it was replaced.
+ */
+export function keyStatusText(key: Pick<ApiKey, 'status' | 'expiresAt' | 'disabledAt'>): string {
+  if (key.status === 'replaced' && key.disabledAt) return 'Disabled';
   switch (key.status) {
     case 'active':
       return 'Active';

@@ -48,7 +48,14 @@ describe('sign-out', () => {
     await createApp(db, appInput(), null);
     const { clientId } = await readMeta(db);
     const deleted: string[] = [];
-    const names = ['workbox-precache-v2-http://localhost/', 'kspay-api', 'kspay-logos'];
+    const names = [
+      'kspay-precache-v2-http://localhost/',
+      'kspay-precache-v2-http://localhost/-temp',
+      'workbox-precache-v2-http://localhost/',
+      'kspay-api',
+      'kspay-logos',
+      'kspay-runtime-http://localhost/'
+    ];
     (globalThis as { caches?: unknown }).caches = {
       keys: () => Promise.resolve(names),
       delete: (name: string) => (deleted.push(name), Promise.resolve(true))
@@ -56,7 +63,7 @@ describe('sign-out', () => {
 
     await deleteLocalData(USER, deps);
 
-    expect(deleted.sort()).toEqual(['kspay-api', 'kspay-logos']);
+    expect(deleted.sort()).toEqual(['kspay-api', 'kspay-logos', 'kspay-runtime-http://localhost/']);
     expect(db.isOpen()).toBe(false);
     const reopened = await openUserDb(USER, deps);
     expect(await reopened.apps.count()).toBe(0);

@@ -20,16 +20,22 @@ export async function countUnsynced(db: KspayDb): Promise<Unsynced> {
 }
 
 /**
+ * The service worker's precache: the app shell, no user data. Workbox names it
+ * `<cacheId>-precache-v2-<scope>` (`kspay-…` from web/scripts/build-sw.js, `workbox-…` by
+ * default) and keeps a `…-temp` beside it while installing; any of these must survive sign-out,
+ * or the app stops opening offline until a new version installs.
+ */
+export const isAppShellCache = (name: string): boolean => /^[\w-]*?-precache-/.test(name);
+
+/**
  * Sign-out: deletes the user's database (other tabs' connections are closed by Dexie on the
- * version change) and the runtime caches (API snapshots, logos). The service worker's precache
- * (the app shell, no user data) stays so the app still opens offline.
+ * version change) and every other cache (runtime copies of API answers, logos). The app shell
+ * stays so the app still opens offline.
  */
 export async function deleteLocalData(userId: string, deps: DbDeps = {}): Promise<void> {
   await new Dexie(dbName(userId), deps).delete();
   const caches = globalThis.caches as CacheStorage | undefined;
   if (!caches) return;
   const names = await caches.keys();
-  await Promise.all(
-    names.filter((n) => !n.startsWith('workbox-precache')).map((n) => caches.delete(n))
-  );
+  await Promise.all(names.filter((n) => !isAppShellCache(n)).map((n) => caches.delete(n)));
 }

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { everydayPlaceName } from './place-name';
+
+describe('everydayPlaceName', () => {
+  it('drops transliteration marks where the country writes in another script', () => {
+    expect(everydayPlaceName('IN', 'Karnātaka')).toBe('Karnataka');
+    expect(everydayPlaceName('IN', 'Tamil Nādu')).toBe('Tamil Nadu');
+    expect(everydayPlaceName('JP', 'Hokkaidō')).toBe('Hokkaido');
+    expect(everydayPlaceName('LK', 'Vavuṉiyā')).toBe('Vavuniya');
+  });
+
+  it("keeps a Latin-script country's own spelling", () => {
+    expect(everydayPlaceName('LV', 'Rēzekne')).toBe('Rēzekne');
+    expect(everydayPlaceName('NZ', 'Manawatū-Whanganui')).toBe('Manawatū-Whanganui');
+    expect(everydayPlaceName('DE', 'Baden-Württemberg')).toBe('Baden-Württemberg');
+  });
+});
