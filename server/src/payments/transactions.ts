@@ -152,7 +152,8 @@ export function v1TransactionRoutes(s: Services) {
           message: `The following payment method IDs does not exist in DB: ${input.paymentMethodId}`
         });
       }
-      const amountMinor = Math.round(input.amount * 100);
+      const { amountMinor } = input;
+      // Normalised by the schema: the value stored is the value compared below.
       const redirectUrl = input.redirectUrl ?? null;
       const { row, created } = await store.initiate({
         appId: app.id,

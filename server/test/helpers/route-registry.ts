@@ -360,7 +360,8 @@ export const ROUTES: RegisteredRoute[] = [
         currencyId: INR,
         paymentMethodId: INR_UPI,
         amount: 12.5,
-        referenceNumber: `ref-${Date.now()}`
+        referenceNumber: `ref-${Date.now()}`,
+        redirectUrl: 'https://shop.example/return'
       }
     }),
     foreign: (w) => [
