@@ -23,7 +23,10 @@ const FRAGMENTS = [
   '👩‍👩‍👧‍👦',
   'Z̷̢̛͓a̵l̶g̸o̴',
   '\u202e',
-  'x'.repeat(70_000)
+  'x'.repeat(70_000),
+  // Valid URLs to a WHATWG parser that a database stores differently or not at all.
+  'https://shop.example/a\u0000b',
+  'https://shop.example/\ud800'
 ];
 const QUERY_KEYS = ['q', 'cursor', 'before', 'limit', 'days', 'from', 'to', 'v', 'page', 'status'];
 

@@ -42,6 +42,40 @@ describe('initiate input', () => {
     expect(r.error?.issues[0]).toMatchObject({ params: { ksPay: 'decimalValueAmountError' } });
   });
 
+  it('yields integer minor units: every whole number of minor units, exactly', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 999_999_999 }), (minor) => {
+        const r = initiateInput.safeParse({ ...base, amount: minor / 100 });
+        expect(r.data?.amountMinor).toBe(minor);
+        expect(r.data).not.toHaveProperty('amount');
+      }),
+      { seed: SEED, numRuns: 500 }
+    );
+  });
+
+  it('refuses anything under one minor unit with KS Pay -19, never 0 minor units', () => {
+    for (const amount of [1e-9, 5e-324, 0.001, 0.004999, 0.005, Number.MIN_VALUE]) {
+      const r = initiateInput.safeParse({ ...base, amount });
+      expect(r.success, String(amount)).toBe(false);
+      expect(r.error?.issues[0]).toMatchObject({ params: { ksPay: 'decimalValueAmountError' } });
+    }
+  });
+
+  it('normalises redirectUrl to its WHATWG serialisation and refuses control characters', () => {
+    const url = (redirectUrl: string) =>
+      initiateInput.safeParse({ ...base, amount: 1, redirectUrl });
+    expect(url('HTTPS://Shop.Example').data?.redirectUrl).toBe('https://shop.example/');
+    expect(url('https://shop.example/\ud800').data?.redirectUrl).toBe(
+      'https://shop.example/%EF%BF%BD'
+    );
+    for (const c of ['\u0000', '\t', '\n', '\r', '\u007f', '\u0085']) {
+      expect(url(`https://shop.example/a${c}b`).success, JSON.stringify(c)).toBe(false);
+      expect(url(`${c}https://shop.example/`).success, JSON.stringify(c)).toBe(false);
+    }
+    // Under the limit as sent, over it once percent-encoded.
+    expect(url(`https://shop.example/${'é'.repeat(700)}`).success).toBe(false);
+  });
+
   it('refuses unknown fields and odd reference numbers', () => {
     expect(initiateInput.safeParse({ ...base, amount: 1, extra: 1 }).success).toBe(false);
     expect(initiateInput.safeParse({ ...base, amount: 1, referenceNumber: 'a b' }).success).toBe(

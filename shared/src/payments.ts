@@ -157,25 +157,69 @@ export const referenceNumberSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'Use 1–64 letters, digits, _ or -');
 
-export const initiateInput = z.strictObject({
-  currencyId: z.string().max(32),
-  paymentMethodId: z.string().max(32),
-  amount: z
-    .number()
-    .positive('amount must be greater than 0')
-    .max(AMOUNT_MAX, `amount must be at most ${AMOUNT_MAX}`)
-    .refine((a) => Math.abs(a * 100 - Math.round(a * 100)) < 1e-6, {
-      message: 'amount has at most 2 decimal places',
-      params: { ksPay: 'decimalValueAmountError' }
-    }),
-  referenceNumber: referenceNumberSchema,
-  /** Optional, as in KS Pay's NPM flow; must be the token's app when given. */
-  appId: z.string().max(32).optional(),
-  redirectUrl: z
-    .url({ protocol: /^https?$/ })
-    .max(2048)
-    .optional()
-});
+/**
+ * An amount in major units, as JSON sends it, to integer minor units: the one conversion, so
+ * every later step (idempotency, storage, the sandbox outcome, the signature) sees one value.
+ * `minor / 100 === amount` holds exactly when the amount is the double of a number with at
+ * most two decimals (a quotient of integers is correctly rounded), so 1.005, 0.1 + 0.2 and
+ * anything below one minor unit (1e-9, 5e-324) are refused rather than rounded.
+ */
+export const amountMinorSchema = z
+  .number()
+  .positive('amount must be greater than 0')
+  .max(AMOUNT_MAX, `amount must be at most ${AMOUNT_MAX}`)
+  .transform((amount, ctx) => {
+    const minor = Math.round(amount * 100);
+    if (minor < 1 || minor / 100 !== amount) {
+      ctx.issues.push({
+        code: 'custom',
+        input: amount,
+        message: 'amount has at most 2 decimal places and is at least 0.01',
+        params: { ksPay: 'decimalValueAmountError' }
+      });
+      return z.NEVER;
+    }
+    return minor;
+  });
+
+export const REDIRECT_URL_MAX = 2048;
+/** C0 and C1 controls and DEL: a URL parser drops or re-encodes them silently. */
+const CONTROL = /\p{Cc}/u;
+
+/**
+ * A redirect URL as stored, answered and compared: its WHATWG serialisation (`new URL().href`,
+ * zod's `normalize`). Control characters are refused, not dropped (the parser would strip a
+ * tab or newline and a database may refuse a NUL); a lone surrogate becomes the percent-encoded
+ * U+FFFD a browser sends, so what is stored is exactly what a retry of the same request
+ * compares against. The length limit holds for the serialisation too (encoding grows it).
+ */
+export const redirectUrlSchema = z
+  .string()
+  .max(REDIRECT_URL_MAX)
+  // Before the URL check, which trims and drops tabs and newlines from what it returns.
+  .refine((u) => !CONTROL.test(u), 'redirectUrl must not contain control characters')
+  .pipe(z.url({ protocol: /^https?$/, normalize: true }))
+  .pipe(
+    z
+      .string()
+      .max(
+        REDIRECT_URL_MAX,
+        `redirectUrl is at most ${REDIRECT_URL_MAX} characters once percent-encoded`
+      )
+  );
+
+/** Parsed, `amount` (major units on the wire) is `amountMinor`; nothing else converts it. */
+export const initiateInput = z
+  .strictObject({
+    currencyId: z.string().max(32),
+    paymentMethodId: z.string().max(32),
+    amount: amountMinorSchema,
+    referenceNumber: referenceNumberSchema,
+    /** Optional, as in KS Pay's NPM flow; must be the token's app when given. */
+    appId: z.string().max(32).optional(),
+    redirectUrl: redirectUrlSchema.optional()
+  })
+  .transform(({ amount, ...rest }) => ({ ...rest, amountMinor: amount }));
 export type InitiateInput = z.infer<typeof initiateInput>;
 
 export const transactionStatuses = ['initiated', 'success', 'failed', 'pending'] as const;
@@ -210,7 +254,11 @@ export const initiateResultSchema = z.object({
   signature: z.string()
 });
 
-export const processInput = z.strictObject({ pe_txnId: z.string().max(32) });
+/**
+ * The body of `/transaction/process` is optional, as in KS Pay's reference: without it (or
+ * without `pe_txnId`) the `x-signature` header alone names the transaction.
+ */
+export const processInput = z.strictObject({ pe_txnId: z.string().max(32).optional() });
 export const processResultSchema = z.object({ order: transactionSchema });
 
 /** `YYYY-MM-DD`, a UTC day; both ends of a range are inclusive. */

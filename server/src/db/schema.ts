@@ -103,6 +103,8 @@ export interface TransactionsTable {
   redirect_url: string | null;
   created_at: string;
   updated_at: string;
+  /** 007: SHA-256 of the transaction's x-signature (payments/signature.ts); null if none. */
+  signature_digest: string | null;
 }
 
 /**

@@ -1,12 +1,11 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createRoute } from '@hono/zod-openapi';
 import {
   initiateInput,
   initiateResultSchema,
   processInput,
   processResultSchema,
+  referenceNumberSchema,
   sandboxOutcome,
-  signaturePayload,
   transactionListQuery,
   transactionListResultSchema,
   transactionSchema,
@@ -24,25 +23,13 @@ import { pagination, transactionRange } from './date-range';
 import { BEARER_ERRORS, BODY_ERRORS, bearerAuth, ksPayResponses } from './contract';
 import { KsPayError, ksPayHook, ok, okJson } from './errors';
 import { setV1Header } from './frame';
-
-/**
- * `x-signature` = hex(HMAC-SHA256(SHA-256(secretKey), signaturePayload(tx))). The server keeps
- * only SHA-256(secretKey), so that digest (not the secret) is the HMAC key; the merchant's
- * backend derives it from the secret it holds. It binds the call to the pair whose token is used.
- */
-export function transactionSignature(
-  secretHashHex: string,
-  tx: Parameters<typeof signaturePayload>[0]
-) {
-  return createHmac('sha256', Buffer.from(secretHashHex, 'hex'))
-    .update(signaturePayload(tx))
-    .digest('hex');
-}
-
-function signatureMatches(given: string, expected: string): boolean {
-  if (!/^[0-9a-f]{64}$/i.test(given)) return false;
-  return timingSafeEqual(Buffer.from(given.toLowerCase(), 'hex'), Buffer.from(expected, 'hex'));
-}
+import { emptyBodyIsNone } from './no-body';
+import {
+  signatureDigest,
+  signatureMatches,
+  signatureWellFormed,
+  transactionSignature
+} from './signature';
 
 const tags = ['Transactions'];
 
@@ -77,13 +64,15 @@ const processRoute = createRoute({
   method: 'post',
   path: '/process',
   summary: 'Process an initiated transaction (sandbox outcome by the cents)',
+  description:
+    "As in KS Pay's reference, the x-signature header alone names the transaction (no body, or an empty one); a body {\"pe_txnId\"} may name it too. Either way the signature must be the one initiate answered for that transaction of the token's app, made with the token's key pair; any other answers 401 / 9007. Processing again answers the settled order and changes nothing.",
   tags,
   security: bearerAuth,
   request: {
     headers: z.object({
       'x-signature': z.string().describe('hex HMAC-SHA256, see the description')
     }),
-    body: { required: true, ...jsonContent(processInput) }
+    body: { required: false, ...jsonContent(processInput) }
   },
   responses: ksPayResponses(
     { status: 200, description: 'The settled order', result: processResultSchema },
@@ -101,6 +90,22 @@ const byId = createRoute({
   responses: ksPayResponses(
     { status: 200, description: 'The transaction', result: transactionSchema },
     [...BEARER_ERRORS, 'noDataFound']
+  )
+});
+
+const referenceParams = z.object({ referenceNumber: referenceNumberSchema });
+const byReference = createRoute({
+  method: 'get',
+  path: '/referenceNo/{referenceNumber}',
+  summary: "Fetch one transaction by the merchant's referenceNumber",
+  description:
+    "KS Pay's earlier reference: GET /transaction/referenceNo/{referenceNumber}. Only the token's app is searched; another app's reference answers 404 / 24 like a missing one.",
+  tags,
+  security: bearerAuth,
+  request: { params: referenceParams },
+  responses: ksPayResponses(
+    { status: 200, description: 'The transaction', result: transactionSchema },
+    [...BEARER_ERRORS, 'invalidRequest', 'noDataFound']
   )
 });
 
@@ -152,7 +157,8 @@ export function v1TransactionRoutes(s: Services) {
           message: `The following payment method IDs does not exist in DB: ${input.paymentMethodId}`
         });
       }
-      const amountMinor = Math.round(input.amount * 100);
+      const { amountMinor } = input;
+      // Normalised by the schema: the value stored is the value compared below.
       const redirectUrl = input.redirectUrl ?? null;
       const { row, created } = await store.initiate({
         appId: app.id,
@@ -164,7 +170,16 @@ export function v1TransactionRoutes(s: Services) {
         paymentMode: method.name,
         gateway: SANDBOX_GATEWAY,
         amountMinor,
-        redirectUrl
+        redirectUrl,
+        signatureDigest: (id) =>
+          signatureDigest(
+            transactionSignature(secretHash ?? '', {
+              pe_txnId: id,
+              referenceNumber: input.referenceNumber,
+              amount: amountMinor / 100,
+              currency: currency.code
+            })
+          )
       });
       // Idempotency: the same referenceNumber answers the same transaction, but only for the
       // same request; reusing it for different details is a client bug worth surfacing.
@@ -190,14 +205,30 @@ export function v1TransactionRoutes(s: Services) {
         signature: transactionSignature(secretHash ?? '', tx)
       });
     })
-    .openapi({ ...processRoute, middleware: [bearer] }, async (c) => {
+    .openapi({ ...processRoute, middleware: [bearer, emptyBodyIsNone] }, async (c) => {
       const signature = c.req.header('x-signature');
       if (!signature) {
         throw new KsPayError('missingInRequest', { message: 'x-signature not present in Request' });
       }
       const { app, secretHash } = c.get('caller');
-      const row = await store.get(app.id, c.req.valid('json').pe_txnId);
-      if (!row) throw new KsPayError('noDataFound');
+      const { pe_txnId: named } = c.req.valid('json');
+      let row;
+      if (named !== undefined) {
+        row = await store.get(app.id, named);
+        if (!row) throw new KsPayError('noDataFound');
+      } else {
+        // The signature names the transaction: looked up by its digest in the caller's app
+        // only, so another app's signature finds nothing, exactly like a wrong one.
+        row = signatureWellFormed(signature)
+          ? await store.getBySignatureDigest(app.id, signatureDigest(signature))
+          : null;
+        if (!row) {
+          throw new KsPayError('unauthorized', {
+            message: 'The x-signature does not match a transaction of this app'
+          });
+        }
+      }
+      // Either way the signature must be this transaction's, made with the caller's pair.
       if (
         !signatureMatches(signature, transactionSignature(secretHash ?? '', toTransaction(row)))
       ) {
@@ -216,6 +247,16 @@ export function v1TransactionRoutes(s: Services) {
       const json = await bearerAndTransaction(c, c.req.param('id'));
       if (json === null) throw new KsPayError('noDataFound');
       return okJson(c, 200, json);
+    })
+    .openapi({ ...byReference, middleware: [bearer] }, async (c) => {
+      const { app } = c.get('caller');
+      // Path parameters are checked here, after the bearer (http/openapi.ts): a malformed
+      // reference (a NUL, a space, too long) answers 25 and never reaches a query.
+      const parsed = referenceParams.safeParse({ referenceNumber: c.req.param('referenceNumber') });
+      ksPayHook(parsed);
+      const row = await store.getByReference(app.id, parsed.data?.referenceNumber ?? '');
+      if (!row) throw new KsPayError('noDataFound');
+      return ok(c, 200, toTransaction(row));
     })
     .openapi({ ...list, middleware: [bearer] }, async (c) => {
       const q = c.req.valid('query');

@@ -19,6 +19,11 @@ export interface NewTransaction {
   gateway: string;
   amountMinor: number;
   redirectUrl: string | null;
+  /**
+   * The digest of the x-signature of the transaction with this id (payments/signature.ts),
+   * stored so that the signature alone names it; none where no signature is made.
+   */
+  signatureDigest?: (id: string) => string;
 }
 
 /**
@@ -94,11 +99,12 @@ export function transactionStore({ db, reads }: Db, clock: Clock) {
     async initiate(tx: NewTransaction): Promise<{ row: TxRow; created: boolean }> {
       const now = clock.now().toISOString();
       // The insert and its rollup commit together (004_metrics): the overview never drifts.
+      const id = newId('tx');
       return db.transaction().execute(async (trx) => {
         const inserted = await trx
           .insertInto('transactions')
           .values({
-            id: newId('tx'),
+            id,
             app_id: tx.appId,
             key_id: tx.keyId,
             reference_number: tx.referenceNumber,
@@ -112,7 +118,8 @@ export function transactionStore({ db, reads }: Db, clock: Clock) {
             status: 'initiated',
             redirect_url: tx.redirectUrl,
             created_at: now,
-            updated_at: now
+            updated_at: now,
+            signature_digest: tx.signatureDigest?.(id) ?? null
           })
           .onConflict((oc) => oc.columns(['app_id', 'reference_number']).doNothing())
           .returningAll()
@@ -128,6 +135,30 @@ export function transactionStore({ db, reads }: Db, clock: Clock) {
     async get(appId: string, id: string): Promise<TxRow | null> {
       if (!couldBeTransactionId(id)) return null;
       return (await byId(appId, id)) ?? null;
+    },
+
+    /** The caller checks `ref` against `referenceNumberSchema` first (no NUL reaches a query). */
+    async getByReference(appId: string, ref: string): Promise<TxRow | null> {
+      return (
+        (await db
+          .selectFrom('transactions')
+          .selectAll()
+          .where('app_id', '=', appId)
+          .where('reference_number', '=', ref)
+          .executeTakeFirst()) ?? null
+      );
+    },
+
+    /** The transaction of `appId` whose x-signature has this digest (007_signature_digest). */
+    async getBySignatureDigest(appId: string, digest: string): Promise<TxRow | null> {
+      return (
+        (await db
+          .selectFrom('transactions')
+          .selectAll()
+          .where('app_id', '=', appId)
+          .where('signature_digest', '=', digest)
+          .executeTakeFirst()) ?? null
+      );
     },
 
     /**

@@ -360,7 +360,8 @@ export const ROUTES: RegisteredRoute[] = [
         currencyId: INR,
         paymentMethodId: INR_UPI,
         amount: 12.5,
-        referenceNumber: `ref-${Date.now()}`
+        referenceNumber: `ref-${Date.now()}`,
+        redirectUrl: 'https://shop.example/return'
       }
     }),
     foreign: (w) => [
@@ -400,9 +401,24 @@ export const ROUTES: RegisteredRoute[] = [
         },
         status: 404,
         code: 24
+      },
+      // KS Pay's form: the signature alone. Another app's signature names nothing of its own.
+      {
+        req: { path: '/v1/transaction/process', headers: { 'x-signature': w.signature } },
+        status: 401,
+        code: 9007
       }
     ],
     writes: PAY
+  },
+  {
+    method: 'GET',
+    pattern: '/v1/transaction/referenceNo/:referenceNumber',
+    access: 'bearer',
+    valid: () => ({ path: '/v1/transaction/referenceNo/ref-world-1' }),
+    foreign: () => [
+      { req: { path: '/v1/transaction/referenceNo/ref-world-1' }, status: 404, code: 24 }
+    ]
   },
   {
     method: 'GET',
