@@ -350,10 +350,39 @@ describe.skipIf(!hasChromium)('API keys in Settings', () => {
     await ctx.close();
   });
 
+  it('Domain tab: adding or removing a domain after 10 minutes asks for the password first', async () => {
+    const { ctx, page, m } = await settingsOfNewApp('Dosa Corner');
+    await page.getByRole('tab', { name: 'Domain' }).click();
+    // The page's own clock says the sign-in is 11 minutes old: it asks before sending.
+    await page.clock.install();
+    await page.clock.fastForward('11:00');
+    await page.getByLabel('Allowed origin').fill('https://late.example.com');
+    await page.getByRole('button', { name: 'Add Domain' }).click();
+    await confirmPassword(page, m.password);
+    const list = page.getByRole('list', { name: 'Domains' });
+    const origin = list.getByText('https://late.example.com', { exact: true });
+    await origin.waitFor();
+
+    // Removing asks again once the window has passed; cancelling keeps the domain.
+    await page.clock.fastForward('11:00');
+    await list.getByRole('button', { name: 'Remove https://late.example.com' }).click();
+    const reauth = page.getByRole('dialog', { name: 'Confirm your password' });
+    await reauth.getByRole('button', { name: 'Cancel' }).click();
+    await reauth.waitFor({ state: 'detached' });
+    expect(await origin.isVisible()).toBe(true);
+    await page.reload();
+    await page.getByRole('tab', { name: 'Domain' }).click();
+    await page
+      .getByRole('list', { name: 'Domains' })
+      .getByText('https://late.example.com', { exact: true })
+      .waitFor();
+    await ctx.close();
+  });
+
   it('Activity tab: who, when, IP and browser of every action, paged with "Load more"', async () => {
     const { ctx, page, appId, m } = await settingsOfNewApp('Pani Puri Point');
     await generate(page);
-    // 26 more logged actions from this browser (domain changes need no password).
+    // 26 more logged actions from this browser (the sign-in is fresh: no password is asked).
     await page.evaluate(async (appId) => {
       for (let i = 0; i < 13; i++) {
         const res = await fetch(`/api/apps/${appId}/domains`, {

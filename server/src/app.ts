@@ -17,6 +17,8 @@ import { requestLog } from './http/request-log';
 import { healthRoutes } from './console/health';
 import { authRoutes } from './console/auth';
 import { serveSpa } from './site/spa';
+import { spaScriptHashes } from './site/csp';
+import { hstsPolicy } from './http/hsts';
 import { syncRoutes } from './console/sync';
 import { appRoutes } from './console/apps';
 import { keysRoutes } from './console/keys';
@@ -73,12 +75,17 @@ export function createApp(s: Services) {
 
   app.use('*', requestId());
   app.use('*', requestLog(s.log));
+  // Scripts: only files of this origin and the page's inline bootstrap, by hash (site/csp.ts).
+  // Styles keep 'unsafe-inline': Svelte transitions and bits-ui's floating content position
+  // elements with style attributes and injected keyframes, which hashes cannot name.
+  // X-Frame-Options says what frame-ancestors says, for browsers that know only the former.
+  const scriptHashes = spaScriptHashes(s.config.webRoot);
   app.use(
     '*',
     secureHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'", ...scriptHashes],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         connectSrc: ["'self'"],
@@ -88,6 +95,8 @@ export function createApp(s: Services) {
         baseUri: ["'self'"],
         formAction: ["'self'"]
       },
+      xFrameOptions: 'DENY',
+      strictTransportSecurity: hstsPolicy(s.config.publicOrigin) ?? false,
       crossOriginEmbedderPolicy: false
     })
   );

@@ -97,6 +97,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
+/**
+ * Without `SMTP_URL` mail is written to `DATA_DIR/mail/` (development). Where the mail reaches
+ * real people (an https origin, or `NODE_ENV=production`) that would strand every reset link
+ * on the server's disk: the server refuses to start instead.
+ */
+export function checkMailConfig(config: Config, env: NodeJS.ProcessEnv = process.env): void {
+  if (config.smtpUrl) return;
+  const reason = config.publicOrigin.startsWith('https:')
+    ? `PUBLIC_ORIGIN is ${config.publicOrigin}`
+    : env.NODE_ENV === 'production'
+      ? 'NODE_ENV is production'
+      : null;
+  if (reason) {
+    throw new Error(
+      `SMTP_URL is required when ${reason}: set SMTP_URL (e.g. smtps://user:pass@smtp.example.com) so reset links reach merchants`
+    );
+  }
+}
+
 function loadRateLimits(env: NodeJS.ProcessEnv): RateLimits {
   const out = { ...DEFAULT_RATE_LIMITS };
   for (const key of Object.keys(RATE_LIMIT_ENV) as (keyof RateLimits)[]) {

@@ -1,9 +1,22 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
-import { loadConfig } from './config';
+import { checkMailConfig, loadConfig } from './config';
 import { createServices } from './services';
 
-const config = loadConfig();
+/** A misconfiguration stops the server with one plain line, before it opens anything. */
+function startupConfig() {
+  try {
+    const config = loadConfig();
+    checkMailConfig(config);
+    return config;
+  } catch (err) {
+    // eslint-disable-next-line no-console -- the reason a person starting the app must read
+    console.error(`KS Pay cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+}
+
+const config = startupConfig();
 const services = await createServices(config);
 const app = createApp(services);
 

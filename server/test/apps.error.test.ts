@@ -144,6 +144,28 @@ describeEachDialect(
       expect(theirs.rejections).toEqual([]);
     });
 
+    it('treats names that differ only by invisible, bidi-control or width characters as the same', async () => {
+      const client = newClientId();
+      const first = newAppId();
+      await push(t, m, client, [create(1, first, fields({ name: 'Harbour Pay' }))]);
+      for (const name of [
+        'Harbour \u200bPay',
+        'Harbour Pay\u200d',
+        '\u202eHarbour Pay',
+        'Harbour Pay\u00ad',
+        'Ｈａｒｂｏｕｒ Ｐａｙ',
+        '\u2066Harbour Pay\u2069'
+      ]) {
+        const r = await refused(create(1, newAppId(), fields({ name })));
+        expect(r, JSON.stringify(name)).toMatchObject({ code: 'app_name_taken' });
+      }
+      // What is stored is the name as a person reads it: no hidden or direction characters.
+      const id = newAppId();
+      const other = newClientId();
+      await push(t, m, other, [create(1, id, fields({ name: '\u202eTide\u200b Market' }))]);
+      expect((await pull(t, m, other)).apps.find((a) => a.id === id)?.name).toBe('Tide Market');
+    });
+
     it('has the database itself refuse a duplicate live name, but not beside a tombstone', async () => {
       const { db } = t.services.db;
       const row = await db

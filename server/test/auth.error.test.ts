@@ -47,6 +47,18 @@ describeEachDialect('accounts: refusals a merchant sees', (dialect) => {
       await expectError(r, 409, 'email_taken');
   });
 
+  it('refuses control characters in the name with a field error, storing nothing', async () => {
+    for (const name of ['Ann\u0000', 'Ann\nBob', 'A\tB', 'Ann\u007f', 'Ann\u009bBob', 'A\rB']) {
+      const n = await countUsers();
+      const res = await signUp({ name, email: 'control@example.com', password: GOOD });
+      const body = await expectError(res, 400, 'validation_failed');
+      expect(body?.error.fields, JSON.stringify(name)).toEqual({
+        name: 'Keep your name on one line, without tabs or control characters'
+      });
+      expect(await countUsers()).toBe(n);
+    }
+  });
+
   it('refuses common passwords with the exact field message, as typed or capitalised', async () => {
     for (const password of ['password1', 'Password1', 'qwertyuiop', '12345678']) {
       const n = await countUsers();

@@ -111,6 +111,19 @@ describeEachDialect('accounts: sessions and cookies', (dialect) => {
     expect(rows.map((r) => r.token_hash)).toEqual([hashToken(fresh.split('=')[1]!)]);
   });
 
+  it('sends the reset mail without the name the account chose (nobody verified that address)', async () => {
+    // Anyone can sign up with someone else's address: a name such as this one must not reach
+    // that person's inbox from our mail server.
+    const name = 'Urgent: your account is frozen, call +1 555 0100';
+    const m = await createMerchant(t, { name, email: 'lure@example.com' });
+    await call(t, 'POST', '/api/auth/forgot-password', { body: { email: m.email } });
+    await expect.poll(() => t.mailer.sent.filter((x) => x.to === m.email).length).toBe(1);
+    const mail = t.mailer.sent.find((x) => x.to === m.email)!;
+    expect(mail.text).not.toContain('Urgent');
+    expect(mail.text.startsWith('Hello,\n')).toBe(true);
+    expect(mail.subject).not.toContain('Urgent');
+  });
+
   it('ignores a session cookie set before sign-in (no session fixation)', async () => {
     const planted = `kspay_session=${'B'.repeat(43)}`;
     const res = await call(t, 'POST', '/api/auth/sign-in', {

@@ -1,8 +1,15 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { closeServer, type TestServer } from './helpers/payments';
+import {
+  call,
+  closeServer,
+  createMerchant,
+  createTestApp,
+  generateKeys,
+  type TestServer
+} from './helpers/payments';
 import { ROUTES, routeKey, type Req } from './helpers/route-registry';
 import { buildWorld, send } from './helpers/route-world';
-import { snapshot } from './helpers/security';
+import { expectError, snapshot } from './helpers/security';
 import { describeEachDialect, testServer } from './helpers/services';
 
 /**
@@ -82,4 +89,70 @@ describeEachDialect('hostile fragments in every field of every route', (dialect)
       expect(await snapshot(t, own), routeKey(route)).toEqual(before);
     }
   }, 180_000);
+});
+
+/**
+ * Accounts and the activity log: the places PostgreSQL once answered 500 to (a NUL in the
+ * sign-up name, a NUL inside the audit cursor's two halves, which the sweep above never split
+ * on `|`). Each answers 400 naming the field, and writes nothing.
+ */
+describeEachDialect('hostile fragments: account names and console cursors', (dialect) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await testServer(dialect);
+  });
+  afterAll(() => closeServer(t));
+
+  it('refuses a NUL or other control character in the sign-up name', async () => {
+    const before = await snapshot(t, ['rate_limits']);
+    for (const name of ['\u0000', 'a\u0000b', 'Ann\u0000', 'x\u001b[31m']) {
+      const res = await call(t, 'POST', '/api/auth/sign-up', {
+        body: { name, email: 'nul@example.com', password: 'fern moss and granite' }
+      });
+      const body = await expectError(res, 400, 'validation_failed');
+      expect(Object.keys(body?.error.fields ?? {})).toEqual(['name']);
+    }
+    expect(await snapshot(t, ['rate_limits'])).toEqual(before);
+  });
+
+  it('refuses an audit cursor that is not one the server gave out', async () => {
+    const m = await createMerchant(t);
+    const appId = await createTestApp(t, m);
+    const { keyId } = await generateKeys(t, m, appId);
+    const at = t.clock.now().toISOString();
+    for (const before of [
+      `${at}|\u0000`,
+      `\u0000|au_123456789`,
+      `${at}|au_12345678\u0000`,
+      `${at}\u0000|au_123456789`,
+      `${at}|au_123456789|x`,
+      `${at}|'; DROP TABLE audit_log; --`,
+      `not-a-time|au_123456789`,
+      `|`
+    ]) {
+      const res = await call(
+        t,
+        'GET',
+        `/api/apps/${appId}/audit?before=${encodeURIComponent(before)}`,
+        {
+          cookie: m.cookie
+        }
+      );
+      const body = await expectError(res, 400, 'validation_failed');
+      expect(Object.keys(body?.error.fields ?? {}), JSON.stringify(before)).toEqual(['before']);
+    }
+    // A cursor the server handed out still pages.
+    await call(t, 'POST', `/api/apps/${appId}/keys/${keyId}/disable`, { cookie: m.cookie });
+    const first = await call(t, 'GET', `/api/apps/${appId}/audit?limit=1`, { cookie: m.cookie });
+    const page = (await first.json()) as { nextBefore: string | null };
+    expect(page.nextBefore).toBeTruthy();
+    const next = await call(
+      t,
+      'GET',
+      `/api/apps/${appId}/audit?limit=1&before=${encodeURIComponent(page.nextBefore!)}`,
+      { cookie: m.cookie }
+    );
+    expect(next.status).toBe(200);
+    expect(((await next.json()) as { entries: unknown[] }).entries).toHaveLength(1);
+  });
 });

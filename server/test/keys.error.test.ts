@@ -5,6 +5,7 @@ import {
   createTestApp,
   generateKeys,
   regenerateKeys,
+  setAppStatus,
   type Merchant,
   type TestServer
 } from './helpers/payments';
@@ -29,8 +30,9 @@ describeEachDialect('API keys: refusals change nothing', (dialect) => {
     code: Parameters<typeof expectError>[2]
   ) {
     const before = await snapshot(t, ['sessions']);
-    await expectError(await res(), status, code);
+    const body = await expectError(await res(), status, code);
     expect(await snapshot(t, ['sessions'])).toEqual(before);
+    return body;
   }
 
   it('refuses a second pair while one is active (409)', async () => {
@@ -124,7 +126,70 @@ describeEachDialect('API keys: refusals change nothing', (dialect) => {
     });
   });
 
+  it('refuses a key pair for a disabled app (409), by generation or regeneration', async () => {
+    const owner = await createMerchant(t);
+    const withKeys = await createTestApp(t, owner);
+    const { keyId } = await generateKeys(t, owner, withKeys);
+    const keyless = await createTestApp(t, owner);
+    await setAppStatus(t, withKeys, 'disabled');
+    await setAppStatus(t, keyless, 'disabled');
+    const opts = { cookie: owner.cookie };
+    const generate = await refused(
+      () => call(t, 'POST', `/api/apps/${keyless}/keys`, opts),
+      409,
+      'conflict'
+    );
+    expect(generate?.error.message).toBe('This app is disabled: enable it to generate keys');
+    await refused(
+      () =>
+        call(t, 'POST', `/api/apps/${withKeys}/keys/${keyId}/regenerate`, {
+          ...opts,
+          body: { grace: 'now' }
+        }),
+      409,
+      'conflict'
+    );
+    // Enabled again, the app gets its keys.
+    await setAppStatus(t, keyless, 'active');
+    expect((await call(t, 'POST', `/api/apps/${keyless}/keys`, opts)).status).toBe(201);
+  });
+
+  describe('allowed domains', () => {
+    it('need the password again after 10 minutes to add or remove one, not to list', async () => {
+      const owner = await createMerchant(t);
+      const appId = await createTestApp(t, owner);
+      const path = `/api/apps/${appId}/domains`;
+      const opts = { cookie: owner.cookie };
+      const added = await call(t, 'POST', path, {
+        ...opts,
+        body: { origin: 'https://kept.example.com' }
+      });
+      expect(added.status).toBe(201);
+      const { domain } = (await added.json()) as { domain: { id: string } };
+      t.clock.advance(10 * MINUTE + 1000);
+      await refused(
+        () => call(t, 'POST', path, { ...opts, body: { origin: 'https://new.example.com' } }),
+        401,
+        'reauthentication_required'
+      );
+      await refused(
+        () => call(t, 'DELETE', `${path}/${domain.id}`, opts),
+        401,
+        'reauthentication_required'
+      );
+      expect((await call(t, 'GET', path, opts)).status).toBe(200);
+      const reauth = await call(t, 'POST', '/api/auth/reauthenticate', {
+        ...opts,
+        body: { password: owner.password }
+      });
+      expect(reauth.status).toBe(200);
+      expect((await call(t, 'DELETE', `${path}/${domain.id}`, opts)).status).toBe(204);
+    });
+  });
+
   it('refuses invalid, duplicate and too many origins', async () => {
+    // A fresh session: adding a domain needs a recent password, and other tests move the clock.
+    const m = await createMerchant(t);
     const appId = await createTestApp(t, m);
     const path = `/api/apps/${appId}/domains`;
     for (const origin of [

@@ -7,6 +7,10 @@ import { describeEachDialect, testServer } from './helpers/services';
 /** The catch-alls and the CORS preflight: they answer for paths, they are not endpoints. */
 const NOT_ENDPOINTS = new Set(['ALL /api/*', 'ALL /v1/*', 'OPTIONS /v1/*']);
 
+interface Operation {
+  responses?: Record<string, { description?: string }>;
+}
+
 const isApi = (key: string) => / \/(api|v1)\//.test(key) && !NOT_ENDPOINTS.has(key);
 
 /** `POST /api/apps/:appId/keys/:keyId{ak_…}/disable` → `post /api/apps/{appId}/keys/{keyId}/disable`. */
@@ -23,11 +27,10 @@ function documentedKey(key: string): string {
 describeEachDialect('the OpenAPI document covers every route', (dialect) => {
   let t: TestServer;
   let documented: Set<string>;
+  let doc: { paths: Record<string, Record<string, Operation>> };
   beforeAll(async () => {
     t = await testServer(dialect);
-    const doc = (await (await t.app.request('/openapi.json')).json()) as {
-      paths: Record<string, Record<string, unknown>>;
-    };
+    doc = (await (await t.app.request('/openapi.json')).json()) as typeof doc;
     documented = new Set(
       Object.entries(doc.paths).flatMap(([path, ops]) =>
         Object.keys(ops).map((method) => `${method} ${path}`)
@@ -60,5 +63,18 @@ describeEachDialect('the OpenAPI document covers every route', (dialect) => {
       .filter(isApi)
       .map(documentedKey);
     expect(new Set(registered)).toEqual(documented);
+  });
+
+  it('flags in the registry exactly the routes documented to need a recent password', () => {
+    const needsRecent = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) =>
+          op.responses?.['401']?.description?.includes('reauthentication_required')
+        )
+        .map(([method]) => `${method} ${path}`)
+    );
+    const flagged = ROUTES.filter((r) => r.recentAuth).map((r) => documentedKey(routeKey(r)));
+    expect(new Set(flagged)).toEqual(new Set(needsRecent));
+    expect(needsRecent).toContain('post /api/apps/{appId}/domains');
   });
 });

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { generateKey, MAX_PUSH_BODY_BYTES, type ErrorCode } from '@kspay/shared';
+import { generateKey, MAX_PUSH_BODY_BYTES, REAUTH_WINDOW_MS, type ErrorCode } from '@kspay/shared';
 import { inspectRoutes } from 'hono/dev';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../src/console/middleware/guards';
+import { hashToken } from '../src/lib/tokens';
 import { V1_MAX_BODY_BYTES } from '../src/payments';
 import { PUBLIC_KEY_PATHS } from '../src/payments/catalog';
 import { closeServer, expectKsError, type TestServer } from './helpers/payments';
@@ -117,6 +118,31 @@ function securityCases(getT: () => TestServer, route: RegisteredRoute) {
         noCredentials: true,
         headers: { cookie: `kspay_session=${'A'.repeat(43)}` }
       });
+    });
+  }
+
+  if (route.recentAuth) {
+    it('answers 401 reauthentication_required when the password is older than 10 minutes', async () => {
+      const { db } = w.t.services.db;
+      const tokenHash = hashToken(w.owner.merchant.token);
+      const row = await db
+        .selectFrom('sessions')
+        .select('authenticated_at')
+        .where('token_hash', '=', tokenHash)
+        .executeTakeFirstOrThrow();
+      const stale = new Date(w.t.clock.now().getTime() - REAUTH_WINDOW_MS - 1000).toISOString();
+      const setAt = (at: string) =>
+        db
+          .updateTable('sessions')
+          .set({ authenticated_at: at })
+          .where('token_hash', '=', tokenHash)
+          .execute();
+      await setAt(stale);
+      try {
+        await refusedApi('owner', 401, 'reauthentication_required');
+      } finally {
+        await setAt(row.authenticated_at);
+      }
     });
   }
 

@@ -8,7 +8,7 @@ import { normalizePostalCode, postalCodeError, POSTAL_CODE_MAX } from './postcod
  * the server. HEAVY (country, subdivision, phone and postcode data): import it as
  * `@kspay/shared/apps`; the index does not re-export it, so the sign-in page stays small.
  *
- * Parsing normalises (trims, NFC, E.164 phone, upper-case codes and postcodes) and is
+ * Parsing normalises (trims, NFC — NFKC for the name —, E.164 phone, upper-case codes and postcodes) and is
  * idempotent: parsing a parsed value returns it unchanged, so the server re-validating what a
  * browser already validated can never change it. Text is kept verbatim otherwise: a name with
  * `<script>` in it is stored as those characters and rendered as text.
@@ -38,11 +38,28 @@ const CONTROL = /\p{Cc}/u;
 /** An address may span lines; other control characters are still refused. */
 const CONTROL_EXCEPT_NEWLINE = /[^\P{Cc}\n]/u;
 
+/**
+ * Characters a reader cannot see (zero-width spaces and joiners, soft hyphens, variation
+ * selectors…) or that reorder what is shown (U+202E, U+2066…). In a name they make two names
+ * look the same, or one look like another, on the console and on a customer's payment page.
+ */
+const HIDDEN = /[\p{Default_Ignorable_Code_Point}\p{Bidi_Control}]/gu;
+
+/**
+ * An app name as it is stored and compared: compatibility-normalised (NFKC: full-width letters,
+ * ligatures and the like become their plain form), hidden characters removed, trimmed.
+ * Idempotent, so the server re-checking a browser's value never changes it.
+ */
+export function normalizeAppName(name: string): string {
+  // Removed before NFKC, so what they separated composes (e + ZWJ + U+0301 → é), and again
+  // after it, for what NFKC maps onto a hidden character (U+FFA0 → U+3164).
+  return name.replace(HIDDEN, '').normalize('NFKC').replace(HIDDEN, '').trim();
+}
+
 const nameSchema = z
   .string({ error: 'Enter the app name' })
   .max(4 * APP_NAME_MAX, `Use at most ${APP_NAME_MAX} characters`)
-  .trim()
-  .normalize('NFC')
+  .overwrite(normalizeAppName)
   .refine((s) => s.length > 0, 'Enter the app name')
   .refine((s) => s.length === 0 || codePoints(s) >= APP_NAME_MIN, {
     error: `Use at least ${APP_NAME_MIN} characters`

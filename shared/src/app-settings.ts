@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { domainIdSchema, keyIdSchema } from './ids';
+import { domainIdSchema, idPattern, keyIdSchema } from './ids';
 
 /**
  * The merchant-facing Settings API (cookie session, `/api/apps/:appId/…`): key pairs, the
@@ -98,10 +98,18 @@ export const auditEntrySchema = z.object({
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 export const AUDIT_PAGE_MAX = 200;
-/** `GET /api/apps/:appId/audit?limit=50&before=<id>` — newest first. */
+/**
+ * The cursor the server hands out as `nextBefore`: `<at>|<id>` of a page's last entry. Only
+ * that exact shape is accepted, so nothing else (a NUL, which PostgreSQL refuses, or any other
+ * text) ever reaches a query.
+ */
+const AUDIT_CURSOR = new RegExp(
+  `^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z\\|${idPattern('au')}$`
+);
+/** `GET /api/apps/:appId/audit?limit=50&before=<nextBefore>` — newest first. */
 export const auditQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(AUDIT_PAGE_MAX).default(50),
-  before: z.string().max(64).optional()
+  before: z.string().regex(AUDIT_CURSOR, 'This page link is no longer valid').optional()
 });
 export const auditListResponseSchema = z.object({
   entries: z.array(auditEntrySchema),

@@ -158,6 +158,22 @@ describe('helpers for the form', () => {
     expect(appNameKey('My App')).not.toBe(appNameKey('My Apps'));
   });
 
+  it('stores and compares names without hidden or direction characters, in NFKC', () => {
+    for (const spoof of [
+      'My\u200b App',
+      '\u202eMy App',
+      'My App\u2069',
+      'My\u00ad App',
+      'Ｍｙ Ａｐｐ'
+    ]) {
+      expect(appNameKey(spoof), JSON.stringify(spoof)).toBe(appNameKey('My App'));
+      const r = validateAppFields({ ...valid, name: spoof });
+      expect(r.ok && r.value.name, JSON.stringify(spoof)).toBe('My App');
+    }
+    // Invisible characters do not count towards the minimum length.
+    expect(errors({ name: 'a\u200b\u200b\u200bb' }).name).toBe('Use at least 3 characters');
+  });
+
   it('finds countries by everyday name, official name, accents left out, or code', () => {
     expect(searchCountries('united k')[0]?.code).toBe('GB');
     expect(searchCountries('cote d')[0]?.code).toBe('CI');

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { appFieldNames, appFieldsSchema, type AppFieldName, type AppFields } from './app-fields';
+import {
+  appFieldNames,
+  appFieldsSchema,
+  normalizeAppName,
+  type AppFieldName,
+  type AppFields
+} from './app-fields';
 import { logoUploadSchema } from './logo';
 import { appSetStatusArgs, baseVersionSchema } from './app-record';
 import { appIdSchema, type MutationName } from './sync';
@@ -65,11 +71,12 @@ export const appParamsSchema = z.strictObject({ id: appIdSchema });
 export const logoQuerySchema = z.object({ v: z.string().max(128).optional() });
 
 /**
- * Case- and width-insensitive key for "unique among the merchant's apps": `My App`, `my app`
- * and `ＭＹ ＡＰＰ` are the same name. The server stores it and indexes it as unique.
+ * Case-, width- and invisible-character-insensitive key for "unique among the merchant's apps":
+ * `My App`, `my app`, `ＭＹ ＡＰＰ` and `My\u200b App` are the same name. The server stores it
+ * and indexes it as unique; the form checks it too, with this same function.
  */
 export function appNameKey(name: string): string {
-  return name.normalize('NFKC').toLowerCase();
+  return normalizeAppName(name).toLowerCase();
 }
 
 export type AppFieldErrors = Partial<Record<AppFieldName | '_', string>>;

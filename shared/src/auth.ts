@@ -32,7 +32,12 @@ export const signUpInput = z.strictObject({
     .string({ error: 'Enter your name' })
     .trim()
     .min(1, 'Enter your name')
-    .max(NAME_MAX, `A name has at most ${NAME_MAX} characters`),
+    .max(NAME_MAX, `A name has at most ${NAME_MAX} characters`)
+    // A name is one line of text: PostgreSQL refuses NUL, and a line break or an escape
+    // sequence would let a name forge lines in a log or an email.
+    .refine((s) => !/\p{Cc}/u.test(s), {
+      error: 'Keep your name on one line, without tabs or control characters'
+    }),
   email: emailSchema,
   password: passwordSchema
 });

@@ -18,7 +18,12 @@ import {
   appIdParam,
   sessionAuth
 } from './contract';
-import { actorOf, requireOwnedApp, type AppScopedEnv } from './middleware/app-owner';
+import {
+  actorOf,
+  requireOwnedApp,
+  requireRecentAuth,
+  type AppScopedEnv
+} from './middleware/app-owner';
 import { requireSession } from './middleware/session';
 import { auditStore } from '../store/audit';
 import { domainStore } from '../store/domains';
@@ -55,12 +60,14 @@ const domainAdd = createRoute({
   method: 'post',
   path: '/{appId}/domains',
   summary: 'Allow an origin',
+  description:
+    'Like key actions, needs the password entered in the last 10 minutes (else 401 reauthentication_required).',
   tags,
   security: sessionAuth,
   request: { params: appIdParam, body: { required: true, ...jsonContent(addDomainInput) } },
   responses: apiResponses(
     { 201: { description: 'The domain', ...jsonContent(z.object({ domain: domainSchema })) } },
-    [...APP_ERRORS, ...WRITE_ERRORS, ...BODY_ERRORS, 'conflict']
+    [...APP_ERRORS, ...WRITE_ERRORS, ...BODY_ERRORS, 'conflict', 'reauthentication_required']
   )
 });
 
@@ -68,21 +75,29 @@ const domainRemove = createRoute({
   method: 'delete',
   path: '/{appId}/domains/{domainId}',
   summary: 'Remove an origin',
+  description:
+    'Like key actions, needs the password entered in the last 10 minutes (else 401 reauthentication_required).',
   tags,
   security: sessionAuth,
   request: { params: appIdParam.extend({ domainId: z.string().describe('dm_…') }) },
-  responses: apiResponses({ 204: { description: 'Removed' } }, [...APP_ERRORS, ...WRITE_ERRORS])
+  responses: apiResponses({ 204: { description: 'Removed' } }, [
+    ...APP_ERRORS,
+    ...WRITE_ERRORS,
+    'reauthentication_required'
+  ])
 });
 
 /**
  * Settings beside the keys, mounted at `/api/apps`: the activity log (every key and domain
  * action with who, when, IP and browser) and the Domain tab, the origins allowed to use the
- * public key from a browser.
+ * public key from a browser. Changing that list widens or narrows who may use the key, so it
+ * needs a recent password, as key actions do.
  */
 export function appSettingsRoutes(s: Services) {
   const audit = auditStore(s.db.db);
   const domains = domainStore(s.db, s.clock);
   const scope = [requireSession(s), requireOwnedApp(s)] as const;
+  const recent = requireRecentAuth(s);
 
   const app = new RouteApp<AppScopedEnv>({ defaultHook: apiHook });
   app.use('/:appId/audit', ...scope);
@@ -93,12 +108,12 @@ export function appSettingsRoutes(s: Services) {
       c.json(await audit.list(c.get('app').id, c.req.valid('query')), 200)
     )
     .openapi(domainList, async (c) => c.json({ domains: await domains.list(c.get('app').id) }, 200))
-    .openapi(domainAdd, async (c) => {
+    .openapi({ ...domainAdd, middleware: [recent] }, async (c) => {
       const { origin } = c.req.valid('json');
       const domain = await domains.add(c.get('app').id, origin, actorOf(c, s));
       return c.json({ domain }, 201);
     })
-    .openapi(domainRemove, async (c) => {
+    .openapi({ ...domainRemove, middleware: [recent] }, async (c) => {
       await domains.remove(c.get('app').id, c.req.param('domainId'), actorOf(c, s));
       return c.body(null, 204);
     });

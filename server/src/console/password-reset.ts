@@ -26,13 +26,16 @@ const INVALID_TOKEN = 'This reset link has expired or was already used. Ask for 
  * The link carries the token in the URL FRAGMENT: browsers never send a fragment to a server,
  * so the token reaches no access log, Referer header or proxy; the page reads it from
  * `location.hash` and posts it in a JSON body.
+ *
+ * The greeting is neutral: nobody has verified that the account's address belongs to whoever
+ * chose the account's name, so a name ("Urgent: call …") must not reach that inbox from us.
  */
-function resetMail(origin: string, name: string, token: string) {
+function resetMail(origin: string, token: string) {
   const link = `${origin}/reset-password#token=${token}`;
   return {
     subject: 'Reset your KS Pay password',
     text: [
-      `Hello ${name},`,
+      'Hello,',
       '',
       'Someone (we hope you) asked to reset the password of your KS Pay merchant account.',
       'Open this link to choose a new password:',
@@ -86,7 +89,7 @@ export function passwordResetRoutes(s: Services, limiter: Limiter) {
       if (user) {
         const { token } = await resets.create(user.id);
         // Not awaited: an SMTP round trip would make "account exists" measurably slower.
-        s.mailer.send({ to: user.email, ...resetMail(config.publicOrigin, user.name, token) }).then(
+        s.mailer.send({ to: user.email, ...resetMail(config.publicOrigin, token) }).then(
           () => s.log.info({ userId: user.id }, 'password reset mail sent'),
           (err: unknown) =>
             s.log.error({ userId: user.id, reason: String(err) }, 'password reset mail failed')

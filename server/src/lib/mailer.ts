@@ -15,9 +15,9 @@ export interface Mailer {
 }
 
 /**
- * With `SMTP_URL` mail goes over SMTP. Without it (local development) each mail is written to
- * `<dataDir>/mail/` and announced in the log, so a developer can click the reset link; that
- * log line is the one place a reset link is printed, and only when no SMTP server is set.
+ * With `SMTP_URL` mail goes over SMTP. Without it (local development only: `checkMailConfig`
+ * stops a server whose mail reaches real people) each mail is written to `<dataDir>/mail/`, and
+ * the log and console name that file. Never the mail's text: a reset link is a password.
  */
 export function createMailer(opts: {
   smtpUrl: string | undefined;
@@ -42,8 +42,8 @@ export function createMailer(opts: {
         mode: 0o600
       });
       opts.log.info({ to: mail.to, subject: mail.subject, file }, 'mail written (no SMTP_URL set)');
-      // eslint-disable-next-line no-console -- development convenience: the link to click
-      console.log(`\n--- mail to ${mail.to}: ${mail.subject}\n${mail.text}\n---\n`);
+      // eslint-disable-next-line no-console -- development convenience: where to find the mail
+      console.log(`Mail to ${mail.to} written to ${file} (no SMTP_URL set)`);
     }
   };
 }

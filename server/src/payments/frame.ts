@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from '../lib/log';
+import { hstsPolicy } from '../http/hsts';
 import { logRequest } from '../http/request-log';
 import type { V1Env } from './env';
 
@@ -18,6 +19,7 @@ import type { V1Env } from './env';
  * request, on the payments API's hot path (benchmark 1 guards it).
  */
 export function v1BaseHeaders(publicOrigin: string): Readonly<Record<string, string>> {
+  const hsts = hstsPolicy(publicOrigin);
   return Object.freeze({
     'content-type': 'application/json',
     'cache-control': 'no-store',
@@ -25,9 +27,7 @@ export function v1BaseHeaders(publicOrigin: string): Readonly<Record<string, str
     'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
     'x-frame-options': 'DENY',
     'referrer-policy': 'no-referrer',
-    ...(publicOrigin.startsWith('https:')
-      ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' }
-      : {})
+    ...(hsts ? { 'strict-transport-security': hsts } : {})
   });
 }
 

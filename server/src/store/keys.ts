@@ -14,7 +14,7 @@ import type { Clock } from '../lib/clock';
 import { ApiError } from '../lib/errors';
 import { newId } from '@kspay/shared/ids';
 import { hashToken } from '../lib/tokens';
-import { lockApp } from './apps-access';
+import { appById, lockApp } from './apps-access';
 import { writeAudit, type Actor } from './audit';
 
 type KeyRow = Selectable<ApiKeysTable>;
@@ -26,6 +26,17 @@ export function effectiveStatus(
 ): KeyStatus {
   if (row.status === 'expiring' && (row.expires_at ?? '') <= now) return 'replaced';
   return row.status;
+}
+
+/**
+ * A disabled app gets no new pair (generated or regenerated): disabling an app is how a
+ * merchant stops it taking payments, and a fresh secret would be one more thing to leak.
+ * Read under the app lock, so a concurrent status change is seen before or after, never during.
+ */
+async function refuseDisabledApp(trx: Kysely<Database>, appId: string) {
+  if ((await appById(trx, appId))?.status === 'disabled') {
+    throw new ApiError('conflict', 'This app is disabled: enable it to generate keys');
+  }
 }
 
 /** Only these pairs may mint or use tokens. */
@@ -130,6 +141,7 @@ export function keyStore(database: Db, clock: Clock) {
     async generate(appId: string, actor: Actor) {
       return db.transaction().execute(async (trx) => {
         await lockApp(trx, database.dialect, appId);
+        await refuseDisabledApp(trx, appId);
         const now = clock.now().toISOString();
         const active = await trx
           .selectFrom('api_keys')
@@ -161,6 +173,7 @@ export function keyStore(database: Db, clock: Clock) {
     async regenerate(appId: string, keyId: string, grace: KeyGrace, actor: Actor) {
       return db.transaction().execute(async (trx) => {
         await lockApp(trx, database.dialect, appId);
+        await refuseDisabledApp(trx, appId);
         const at = clock.now();
         const now = at.toISOString();
         const [old] = await rows(trx, appId, keyId);

@@ -53,6 +53,12 @@ export interface RegisteredRoute {
   writes?: readonly Table[];
   /** Tables a REFUSED request may change: attempt counters (`rate_limits`). */
   counts?: readonly Table[];
+  /**
+   * Needs the password entered in the last 10 minutes (`requireRecentAuth`): key actions and
+   * changes to the allowed domains. Must match the routes whose document lists
+   * `reauthentication_required` (openapi.coverage.test.ts).
+   */
+  recentAuth?: true;
 }
 
 const SYNC = ['apps', 'app_logos', 'merchant_versions', 'sync_clients', 'sync_rejections'] as const;
@@ -218,7 +224,8 @@ export const ROUTES: RegisteredRoute[] = [
     access: 'session',
     valid: async (w) => ({ path: `/api/apps/${await keylessApp(w)}/keys` }),
     foreign: (w) => [notFound(`${app(w)}/keys`)],
-    writes: KEYS
+    writes: KEYS,
+    recentAuth: true
   },
   ...(['regenerate', 'disable', 'enable'] as const).map((action): RegisteredRoute => ({
     method: 'POST',
@@ -244,7 +251,8 @@ export const ROUTES: RegisteredRoute[] = [
         notFound(`/api/apps/${w.other.appId}/${key}`, body)
       ];
     },
-    writes: KEYS
+    writes: KEYS,
+    recentAuth: true
   })),
   {
     method: 'GET',
@@ -267,7 +275,8 @@ export const ROUTES: RegisteredRoute[] = [
     access: 'session',
     valid: (w) => ({ path: `${app(w)}/domains`, body: { origin: 'https://pay.shop.example.com' } }),
     foreign: (w) => [notFound(`${app(w)}/domains`, { origin: 'https://evil.example.com' })],
-    writes: ['app_domains', 'audit_log']
+    writes: ['app_domains', 'audit_log'],
+    recentAuth: true
   },
   {
     method: 'DELETE',
@@ -278,7 +287,8 @@ export const ROUTES: RegisteredRoute[] = [
       notFound(`${app(w)}/domains/${w.domainId}`),
       notFound(`/api/apps/${w.other.appId}/domains/${w.domainId}`)
     ],
-    writes: ['app_domains', 'audit_log']
+    writes: ['app_domains', 'audit_log'],
+    recentAuth: true
   },
   {
     method: 'GET',

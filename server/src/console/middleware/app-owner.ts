@@ -29,17 +29,15 @@ export const requireOwnedApp = (s: Services) =>
   });
 
 /**
- * Key actions ask for the password again when it was last entered more than 10 minutes ago
- * (the web app then calls `POST /api/auth/reauthenticate` and retries).
+ * Key actions and changes to the allowed domains ask for the password again when it was last
+ * entered more than 10 minutes ago (the web app then calls `POST /api/auth/reauthenticate` and
+ * retries).
  */
 export const requireRecentAuth = (s: Services) =>
   createMiddleware<AppScopedEnv>(async (c, next) => {
     const at = Date.parse(c.get('session').authenticatedAt);
     if (!(s.clock.now().getTime() - at < REAUTH_WINDOW_MS)) {
-      throw new ApiError(
-        'reauthentication_required',
-        'Enter your password again to manage API keys'
-      );
+      throw new ApiError('reauthentication_required', 'Enter your password again to continue');
     }
     await next();
   });

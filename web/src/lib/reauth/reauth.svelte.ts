@@ -3,7 +3,8 @@ import type { SessionInfo } from '@kspay/shared/auth';
 import { ApiRequestError } from '../api/errors';
 
 /**
- * Key actions need a password entered in the last 10 minutes (DESIGN.md §7). `run()` asks for
+ * Key actions and changes to the allowed domains need a password entered in the last 10 minutes
+ * (DESIGN.md §7). `run()` asks for
  * it first when the session says the last sign-in is older (with a margin, so the request does
  * not cross the limit on its way), and asks again if the server still answers
  * `reauthentication_required` (another clock, another tab), then retries once. The dialog
@@ -49,7 +50,7 @@ export class Reauth {
     answer?.(ok);
   }
 
-  /** Runs a key action behind the password check; undefined when the merchant cancelled. */
+  /** Runs an action behind the password check; undefined when the merchant cancelled. */
   async run<T>(action: () => Promise<T>): Promise<T | undefined> {
     if (this.needed && !(await this.ask())) return undefined;
     try {
