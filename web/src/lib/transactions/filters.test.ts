@@ -1,4 +1,4 @@
-import { ksPayErrors } from '@kspay/shared';
+import { dateRangeHints } from '@kspay/shared';
 import { describe, expect, it } from 'vitest';
 import { checkFilter, csvHref, filterFromUrl, historySnapshotKey, NO_FILTER } from './filters';
 
@@ -15,16 +15,23 @@ describe('the date picker applies the API rules', () => {
   });
 
   it.each([
-    ['2026-04-01', '', 'to', ksPayErrors.startAndEndDateRequired],
-    ['2026-05-02', '2026-05-01', 'from', ksPayErrors.dateRangeError],
-    ['2026-07-01', '2026-07-02', 'from', ksPayErrors.startDateAfterToday],
-    ['2026-06-01', '2026-07-01', 'to', ksPayErrors.endDateAfterToday],
-    ['2026-03-01', '2026-06-01', 'to', ksPayErrors.datesExceedError],
-    ['2026-01-09', '2026-02-01', 'from', ksPayErrors.startDateBeforeAppCreation]
-  ])('%s → %s: %s shows under the field to fix', (from, to, field, rule) => {
+    ['2026-04-01', '', 'to', 'startAndEndDateRequired'],
+    ['2026-05-02', '2026-05-01', 'from', 'dateRangeError'],
+    ['2026-07-01', '2026-07-02', 'from', 'startDateAfterToday'],
+    ['2026-06-01', '2026-07-01', 'to', 'endDateAfterToday'],
+    ['2026-03-01', '2026-06-01', 'to', 'datesExceedError'],
+    ['2026-01-09', '2026-02-01', 'from', 'startDateBeforeAppCreation']
+  ] as const)('%s → %s: %s shows under the field to fix', (from, to, field, rule) => {
     const { errors, filter } = check(from, to);
     expect(filter).toBeNull();
-    expect(errors).toEqual({ [field]: rule.message });
+    expect(errors).toEqual({ [field]: dateRangeHints[rule] });
+  });
+
+  it('says the fix in plain words', () => {
+    expect(check('2026-03-01', '2026-06-01').errors.to).toBe('Pick at most 90 days');
+    expect(check('2026-05-02', '2026-05-01').errors.from).toBe(
+      'The start date must be before the end date'
+    );
   });
 
   it('refuses a search that cannot be a transaction id, and a day that is not a date', () => {

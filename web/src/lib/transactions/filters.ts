@@ -73,7 +73,7 @@ export function checkFilter(
     }
   } else {
     const broken = checkDateRange(parsed.data, ctx);
-    if (broken) errors[broken.field] = broken.message;
+    if (broken) errors[broken.field] = broken.hint;
   }
   const ok = Object.keys(errors).length === 0 && parsed.success;
   return { errors, filter: ok ? parsed.data : null };
