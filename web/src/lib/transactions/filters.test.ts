@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { checkFilter, csvHref, filterFromUrl, historySnapshotKey, NO_FILTER } from './filters';
 
 const ctx = { appCreatedAt: '2026-01-10T08:00:00.000Z', now: new Date('2026-06-30T12:00:00Z') };
-const check = (from: string, to: string, q = '') => checkFilter({ q, from, to }, ctx);
+const check = (from: string, to: string, q = '', status = '') =>
+  checkFilter({ q, status, from, to }, ctx);
 
 describe('the date picker applies the API rules', () => {
   it('accepts no range, and a range inside the app life of at most 90 days', () => {
@@ -34,6 +35,13 @@ describe('the date picker applies the API rules', () => {
     );
   });
 
+  it('passes a status on and refuses one that is not', () => {
+    expect(check('', '', '', 'failed').filter).toEqual({ status: 'failed' });
+    expect(check('', '', '', 'done').errors.status).toBe(
+      'Choose Success, Failed, Pending or Initiated'
+    );
+  });
+
   it('refuses a search that cannot be a transaction id, and a day that is not a date', () => {
     expect(check('', '', 'tx_1; drop').errors.q).toBeDefined();
     expect(check('2026-13-01', '2026-06-01').errors.from).toBeDefined();
@@ -42,13 +50,15 @@ describe('the date picker applies the API rules', () => {
 
 describe('one view, one name', () => {
   it('reads the filter from the URL and names its snapshot and CSV the same way', () => {
-    const f = filterFromUrl(new URLSearchParams('to=2026-02-01&q=tx_ab&from=2026-01-20'));
+    const f = filterFromUrl(
+      new URLSearchParams('to=2026-02-01&status=failed&q=tx_ab&from=2026-01-20')
+    );
     expect(historySnapshotKey('ap_1', f, null)).toBe(
-      'transactions:ap_1:q=tx_ab&from=2026-01-20&to=2026-02-01'
+      'transactions:ap_1:q=tx_ab&status=failed&from=2026-01-20&to=2026-02-01'
     );
     expect(historySnapshotKey('ap_1', f, 'c1')).not.toBe(historySnapshotKey('ap_1', f, null));
     expect(csvHref('ap_1', f)).toBe(
-      '/api/apps/ap_1/transactions.csv?q=tx_ab&from=2026-01-20&to=2026-02-01'
+      '/api/apps/ap_1/transactions.csv?q=tx_ab&status=failed&from=2026-01-20&to=2026-02-01'
     );
     expect(csvHref('ap_1', NO_FILTER)).toBe('/api/apps/ap_1/transactions.csv');
   });
