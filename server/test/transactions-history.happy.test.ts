@@ -64,6 +64,7 @@ describeEachDialect('transaction history: keyset pages, search and range', (dial
       ],
       nextCursor: null,
       total: 1,
+      totalCapped: false,
       asOf: at
     });
   });

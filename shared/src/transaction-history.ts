@@ -41,6 +41,7 @@ const day = z.iso.date('Use a date like 2026-01-31');
 
 export const HISTORY_PAGE_DEFAULT = 50;
 export const HISTORY_PAGE_MAX = 100;
+export const HISTORY_COUNT_CAP = 10_000;
 
 /** Transaction ids are `tx_` + base62; `q` is the whole id or its beginning. */
 export const transactionSearchSchema = z
@@ -132,11 +133,13 @@ export const historyPageSchema = z.object({
   transactions: z.array(historyRowSchema),
   /** Pass as `cursor` for the next (older) page; null on the last page. */
   nextCursor: z.string().nullable(),
-  /**
-   * How many transactions match the filter (every page, not this one); the same on every page.
-   * Counted over the `(app_id[, status], created_at, id)` index, so at most the range's rows.
-   */
+  /** How many transactions match the filter (every page, not this one); the same on every page. */
   total: z.number().int().nonnegative(),
+  /**
+   * True when `total` is a floor: a search by id prefix without dates stops counting at
+   * `HISTORY_COUNT_CAP` ("10,000+ transactions") rather than read every id it matches.
+   */
+  totalCapped: z.boolean(),
   /** Server time of the answer: the offline copy shows "as of" this. */
   asOf: z.string()
 });

@@ -95,7 +95,7 @@ export function transactionHistoryRoutes(s: Services) {
       const app = c.get('app');
       const now = s.clock.now();
       const filter = instants(q, app, now);
-      const [{ rows, next }, total] = await Promise.all([
+      const [{ rows, next }, { total, capped }] = await Promise.all([
         history.page(app.id, filter, q.cursor, q.limit),
         history.count(app.id, filter)
       ]);
@@ -103,6 +103,7 @@ export function transactionHistoryRoutes(s: Services) {
         transactions: rows,
         nextCursor: next ? encodeHistoryCursor(next) : null,
         total,
+        totalCapped: capped,
         asOf: now.toISOString()
       };
       return c.json(answer, 200);

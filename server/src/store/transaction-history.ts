@@ -1,6 +1,7 @@
 import {
   formatMinor,
   type HistoryCursor,
+  HISTORY_COUNT_CAP,
   type HistoryRow,
   type TransactionStatus
 } from '@kspay/shared';
@@ -118,16 +119,38 @@ export function historyStore({ db, dialect }: Db) {
   }
 
   /**
-   * How many rows match: a COUNT over the same index range the pages read. The console's date
-   * range is at most 90 days, so a dated count reads at most those days' index entries; an
-   * undated one reads the app's whole index (no table rows), as the unfiltered first page does
-   * not, which is the price of an exact total under an arbitrary filter.
+   * How many rows match, without reading a number of rows that grows with the history:
+   * - no date and no search: the sum of the app's rollup rows (`transaction_daily`, exact at
+   *   every commit, one row per day, currency and status), whatever the history's size;
+   * - a date range: a COUNT over the same index range the pages read, at most 90 days;
+   * - a search without dates: a COUNT of the id-prefix range, stopped at `HISTORY_COUNT_CAP`
+   *   (a short prefix like `tx_` matches everything); `capped` says the total is "at least".
    */
-  async function count(appId: string, filter: HistoryFilterInstants): Promise<number> {
-    const { n } = await matching(appId, filter)
+  async function count(
+    appId: string,
+    f: HistoryFilterInstants
+  ): Promise<{ total: number; capped: boolean }> {
+    if (f.from === undefined && f.q === undefined) {
+      const { n } = await db
+        .selectFrom('transaction_daily')
+        .where('app_id', '=', appId)
+        .$if(f.status !== undefined, (q) => q.where('status', '=', f.status ?? 'initiated'))
+        .select((eb) => eb.fn.sum<number | string | null>('count').as('n'))
+        .executeTakeFirstOrThrow();
+      return { total: Number(n ?? 0), capped: false };
+    }
+    const cap = f.from === undefined ? HISTORY_COUNT_CAP : undefined;
+    const rows = matching(appId, f)
+      .select('id')
+      .$if(cap !== undefined, (q) => q.limit((cap ?? 0) + 1));
+    const { n } = await db
+      .selectFrom(rows.as('m'))
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .executeTakeFirstOrThrow();
-    return Number(n);
+    const total = Number(n);
+    return cap !== undefined && total > cap
+      ? { total: cap, capped: true }
+      : { total, capped: false };
   }
 
   /** Every matching row, `chunk` at a time by keyset, for streaming (the CSV download). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plural, word } from './plural';
+import { atLeast, plural, word } from './plural';
 
 describe('plural', () => {
   it('says one thing in the singular and every other count in the plural', () => {
@@ -13,6 +13,7 @@ describe('plural', () => {
   it('groups large counts as people write them', () => {
     expect(plural(1234, 'transaction')).toBe('1,234 transactions');
     expect(plural(1_000_000, 'app')).toBe('1,000,000 apps');
+    expect(atLeast(10_000, 'transactions')).toBe('10,000+ transactions');
   });
 
   it('takes an irregular plural, and the word alone for verbs', () => {

@@ -15,3 +15,8 @@ export function word(n: number, one: string, other = `${one}s`): string {
 export function plural(n: number, one: string, other = `${one}s`): string {
   return `${numbers.format(n)} ${word(n, one, other)}`;
 }
+
+/** A count known only to be at least `n` (always plural): "10,000+ transactions". */
+export function atLeast(n: number, other: string): string {
+  return `${numbers.format(n)}+ ${other}`;
+}
