@@ -155,14 +155,12 @@ describe.skipIf(!hasChromium)('App Overview and Transactions on the demo data', 
     await from.fill(utcDay(todayMs - 100 * DAY_MS));
     await to.fill(today);
     await page.getByRole('button', { name: 'Apply' }).click();
-    await page
-      .getByText('Date range exceeds limit! Date range should not exceed 90 days.')
-      .waitFor();
+    await page.getByText('Pick at most 90 days').waitFor();
     expect(await to.getAttribute('aria-invalid')).toBe('true');
     await from.fill(utcDay(todayMs - 70 * DAY_MS));
     await to.fill(utcDay(todayMs - 65 * DAY_MS));
     await page.getByRole('button', { name: 'Apply' }).click();
-    await page.getByText('The start date cannot be before the app creation date.').waitFor();
+    await page.getByText('Pick a start date on or after the day this app was created').waitFor();
     expect(await from.getAttribute('aria-invalid')).toBe('true');
     expect(asked).toEqual([]);
 

@@ -48,6 +48,10 @@ describeEachDialect('transaction history: keyset pages, search and range', (dial
         {
           id,
           referenceNumber: expect.stringMatching(/^ref_/) as unknown,
+          providerOrderId: expect.stringMatching(/^order_/) as unknown,
+          currencyId: 'c_2xqOlqufc3',
+          paymentMethodId: 'pm_67NoP7JaQ',
+          redirectUrl: null,
           createdAt: at,
           updatedAt: at,
           paymentMode: 'CREDIT CARD',
@@ -59,6 +63,8 @@ describeEachDialect('transaction history: keyset pages, search and range', (dial
         }
       ],
       nextCursor: null,
+      total: 1,
+      totalCapped: false,
       asOf: at
     });
   });

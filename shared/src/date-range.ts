@@ -24,8 +24,10 @@ export interface DateRangeViolation {
   rule: DateRangeRule;
   /** KS Pay's numeric code, 11006–11011. */
   ksCode: number;
-  /** KS Pay's message for the rule. */
+  /** KS Pay's message for the rule (the `/v1` API answers with it). */
   message: string;
+  /** The same rule in plain words that say the fix, for the merchant console and picker. */
+  hint: string;
   /** The end of the range a picker should mark. */
   field: 'from' | 'to';
 }
@@ -49,9 +51,19 @@ export function daysBetween(from: string, to: string): number {
   );
 }
 
+/** What a person reads when a range breaks a rule: what to change, not which rule. */
+export const dateRangeHints: Record<DateRangeRule, string> = {
+  startAndEndDateRequired: 'Pick both a start and an end date, or neither',
+  dateRangeError: 'The start date must be before the end date',
+  startDateAfterToday: 'Pick a start date no later than today',
+  endDateAfterToday: 'Pick an end date no later than today',
+  datesExceedError: `Pick at most ${MAX_RANGE_DAYS} days`,
+  startDateBeforeAppCreation: 'Pick a start date on or after the day this app was created'
+};
+
 function violation(rule: DateRangeRule, field: 'from' | 'to'): DateRangeViolation {
   const { code, message } = ksPayErrors[rule];
-  return { rule, ksCode: code, message, field };
+  return { rule, ksCode: code, message, hint: dateRangeHints[rule], field };
 }
 
 /**

@@ -4,14 +4,14 @@ import { transactionStatusSchema } from './payments';
 /**
  * The merchant console's transaction history (cookie session):
  *
- *   GET /api/apps/:appId/transactions?from=&to=&q=&cursor=&limit=   → HistoryPage (JSON)
- *   GET /api/apps/:appId/transactions.csv?from=&to=&q=              → text/csv, every match
+ *   GET /api/apps/:appId/transactions?from=&to=&q=&status=&cursor=&limit=  → HistoryPage (JSON)
+ *   GET /api/apps/:appId/transactions.csv?from=&to=&q=&status=             → text/csv, every match
  *
  * Newest first, ordered by (createdAt, id) descending. Paging is by keyset: `nextCursor` names
  * the last row of the page and the next page starts strictly after it, so a page deep in the
  * history costs the same as the first and rows with equal `createdAt` are neither skipped nor
  * repeated. A range that breaks KS Pay's rules (see `checkDateRange` in date-range.ts) answers
- * 400 `invalid_date_range` with `ksCode` 11006–11011, KS Pay's message and `fields.from|to`.
+ * 400 `invalid_date_range` with `ksCode` 11006–11011, the fix in plain words and `fields.from|to`.
  */
 
 /**
@@ -41,6 +41,7 @@ const day = z.iso.date('Use a date like 2026-01-31');
 
 export const HISTORY_PAGE_DEFAULT = 50;
 export const HISTORY_PAGE_MAX = 100;
+export const HISTORY_COUNT_CAP = 10_000;
 
 /** Transaction ids are `tx_` + base62; `q` is the whole id or its beginning. */
 export const transactionSearchSchema = z
@@ -79,7 +80,13 @@ export const historyFilterSchema = z.strictObject({
   /** Last day (UTC, inclusive). */
   to: optionalParam(day),
   /** Transaction id, exact or prefix. */
-  q: optionalParam(transactionSearchSchema)
+  q: optionalParam(transactionSearchSchema),
+  /** Only transactions in this status; absent or empty: every status. */
+  status: optionalParam(
+    z.enum(transactionStatusSchema.options, {
+      error: 'Choose Success, Failed, Pending or Initiated'
+    })
+  )
 });
 export type HistoryFilter = z.infer<typeof historyFilterSchema>;
 
@@ -100,6 +107,12 @@ export const historyRowSchema = z.object({
   /** Transaction ID (`pe_txnId` in the payments API). */
   id: z.string(),
   referenceNumber: z.string(),
+  /** KS Pay's order id for the payment (`providerOrderId` in the payments API). */
+  providerOrderId: z.string(),
+  currencyId: z.string(),
+  paymentMethodId: z.string(),
+  /** The transaction's redirect URL, if the merchant gave one. */
+  redirectUrl: z.string().nullable(),
   /** Creation Date, ISO instant. */
   createdAt: z.string(),
   /** Last Update, ISO instant. */
@@ -120,6 +133,13 @@ export const historyPageSchema = z.object({
   transactions: z.array(historyRowSchema),
   /** Pass as `cursor` for the next (older) page; null on the last page. */
   nextCursor: z.string().nullable(),
+  /** How many transactions match the filter (every page, not this one); the same on every page. */
+  total: z.number().int().nonnegative(),
+  /**
+   * True when `total` is a floor: a search by id prefix without dates stops counting at
+   * `HISTORY_COUNT_CAP` ("10,000+ transactions") rather than read every id it matches.
+   */
+  totalCapped: z.boolean(),
   /** Server time of the answer: the offline copy shows "as of" this. */
   asOf: z.string()
 });

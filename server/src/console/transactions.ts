@@ -24,21 +24,19 @@ import type { AppState } from '../store/apps-access';
 import { historyStore, type HistoryFilterInstants } from '../store/transaction-history';
 
 /**
- * A date range breaking KS Pay's rules answers 400 `invalid_date_range` with KS Pay's message,
- * its numeric code in `ksCode` (11006–11011) and the end to fix in `fields` — the same rules
- * (`checkDateRange`) the web picker applies before asking.
+ * A date range breaking KS Pay's rules answers 400 `invalid_date_range` with the rule in plain
+ * words that say the fix (`hint`), KS Pay's numeric code in `ksCode` (11006–11011) and the end
+ * to fix in `fields` — the same rules (`checkDateRange`) the web picker applies before asking.
  */
 function instants(f: HistoryFilter, app: AppState, now: Date): HistoryFilterInstants {
   const broken = checkDateRange(f, { appCreatedAt: app.createdAt, now });
   if (broken) {
-    const err = new ApiError('invalid_date_range', broken.message, {
-      [broken.field]: broken.message
-    });
+    const err = new ApiError('invalid_date_range', broken.hint, { [broken.field]: broken.hint });
     err.ksCode = broken.ksCode;
     throw err;
   }
   const range = f.from !== undefined && f.to !== undefined ? rangeInstants(f.from, f.to) : {};
-  return { ...range, q: f.q };
+  return { ...range, q: f.q, status: f.status };
 }
 
 /** RFC 4180 (CRLF, quotes doubled); a cell starting like a formula is defused with `'`. */
@@ -96,10 +94,16 @@ export function transactionHistoryRoutes(s: Services) {
       const q = c.req.valid('query');
       const app = c.get('app');
       const now = s.clock.now();
-      const { rows, next } = await history.page(app.id, instants(q, app, now), q.cursor, q.limit);
+      const filter = instants(q, app, now);
+      const [{ rows, next }, { total, capped }] = await Promise.all([
+        history.page(app.id, filter, q.cursor, q.limit),
+        history.count(app.id, filter)
+      ]);
       const answer: HistoryPage = {
         transactions: rows,
         nextCursor: next ? encodeHistoryCursor(next) : null,
+        total,
+        totalCapped: capped,
         asOf: now.toISOString()
       };
       return c.json(answer, 200);
@@ -132,9 +136,10 @@ export function transactionHistoryRoutes(s: Services) {
         }
       });
       const range = f.from && f.to ? `-${f.from}-to-${f.to}` : '';
+      const status = f.status ? `-${f.status}` : '';
       return c.body(body, 200, {
         'Content-Type': 'text/csv; charset=utf-8',
-        'Content-Disposition': `attachment; filename="transactions-${app.id}${range}.csv"`
+        'Content-Disposition': `attachment; filename="transactions-${app.id}${range}${status}.csv"`
       });
     });
 }

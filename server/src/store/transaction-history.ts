@@ -1,4 +1,10 @@
-import { formatMinor, type HistoryCursor, type HistoryRow } from '@kspay/shared';
+import {
+  formatMinor,
+  type HistoryCursor,
+  HISTORY_COUNT_CAP,
+  type HistoryRow,
+  type TransactionStatus
+} from '@kspay/shared';
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../db';
 import type { Database } from '../db/schema';
@@ -8,11 +14,16 @@ export interface HistoryFilterInstants {
   from?: string | undefined;
   to?: string | undefined;
   q?: string | undefined;
+  status?: TransactionStatus | undefined;
 }
 
 const COLUMNS = [
   'id',
   'reference_number',
+  'provider_order_id',
+  'currency_id',
+  'payment_method_id',
+  'redirect_url',
   'created_at',
   'updated_at',
   'payment_mode',
@@ -28,6 +39,10 @@ function toHistoryRow(r: Row): HistoryRow {
   return {
     id: r.id,
     referenceNumber: r.reference_number,
+    providerOrderId: r.provider_order_id,
+    currencyId: r.currency_id,
+    paymentMethodId: r.payment_method_id,
+    redirectUrl: r.redirect_url,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     paymentMode: r.payment_mode,
@@ -54,16 +69,25 @@ export function historyStore({ db, dialect }: Db) {
    */
   const idRef = dialect === 'postgres' ? sql<string>`id collate "C"` : sql<string>`id`;
 
-  function query(appId: string, f: HistoryFilterInstants, after: HistoryCursor | undefined) {
+  /**
+   * The rows a filter matches. With a status, `(app_id, status, created_at, id)` (006) keeps
+   * the order and the keyset seek of the unfiltered index, so paging stays exact and one seek.
+   */
+  function matching(appId: string, f: HistoryFilterInstants) {
     return db
       .selectFrom('transactions')
-      .select(COLUMNS)
       .where('app_id', '=', appId)
+      .$if(f.status !== undefined, (q) => q.where('status', '=', f.status ?? 'initiated'))
       .$if(f.from !== undefined, (q) => q.where('created_at', '>=', f.from ?? ''))
       .$if(f.to !== undefined, (q) => q.where('created_at', '<', f.to ?? ''))
       .$if(f.q !== undefined, (q) =>
         q.where(idRef, '>=', f.q ?? '').where(idRef, '<', `${f.q ?? ''}{`)
-      )
+      );
+  }
+
+  function query(appId: string, f: HistoryFilterInstants, after: HistoryCursor | undefined) {
+    return matching(appId, f)
+      .select(COLUMNS)
       .$if(after !== undefined, (q) =>
         q.where((eb): Expression<SqlBool> => {
           const c = after ?? { createdAt: '', id: '' };
@@ -94,6 +118,41 @@ export function historyStore({ db, dialect }: Db) {
     return { rows: out, next: more && last ? { createdAt: last.createdAt, id: last.id } : null };
   }
 
+  /**
+   * How many rows match, without reading a number of rows that grows with the history:
+   * - no date and no search: the sum of the app's rollup rows (`transaction_daily`, exact at
+   *   every commit, one row per day, currency and status), whatever the history's size;
+   * - a date range: a COUNT over the same index range the pages read, at most 90 days;
+   * - a search without dates: a COUNT of the id-prefix range, stopped at `HISTORY_COUNT_CAP`
+   *   (a short prefix like `tx_` matches everything); `capped` says the total is "at least".
+   */
+  async function count(
+    appId: string,
+    f: HistoryFilterInstants
+  ): Promise<{ total: number; capped: boolean }> {
+    if (f.from === undefined && f.q === undefined) {
+      const { n } = await db
+        .selectFrom('transaction_daily')
+        .where('app_id', '=', appId)
+        .$if(f.status !== undefined, (q) => q.where('status', '=', f.status ?? 'initiated'))
+        .select((eb) => eb.fn.sum<number | string | null>('count').as('n'))
+        .executeTakeFirstOrThrow();
+      return { total: Number(n ?? 0), capped: false };
+    }
+    const cap = f.from === undefined ? HISTORY_COUNT_CAP : undefined;
+    const rows = matching(appId, f)
+      .select('id')
+      .$if(cap !== undefined, (q) => q.limit((cap ?? 0) + 1));
+    const { n } = await db
+      .selectFrom(rows.as('m'))
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
+    const total = Number(n);
+    return cap !== undefined && total > cap
+      ? { total: cap, capped: true }
+      : { total, capped: false };
+  }
+
   /** Every matching row, `chunk` at a time by keyset, for streaming (the CSV download). */
   async function* all(appId: string, filter: HistoryFilterInstants, chunk = 1000) {
     let after: HistoryCursor | undefined;
@@ -105,7 +164,7 @@ export function historyStore({ db, dialect }: Db) {
     }
   }
 
-  return { page, all };
+  return { page, count, all };
 }
 
 export type HistoryStore = ReturnType<typeof historyStore>;

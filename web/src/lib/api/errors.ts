@@ -1,4 +1,5 @@
 import { errorBodySchema, type ErrorCode } from '@kspay/shared/errors';
+import { plural } from '$lib/format/plural';
 
 /**
  * Everything that can go wrong with a request, reduced to what a merchant needs: one message,
@@ -51,7 +52,6 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 
 /** "30 seconds", "1 minute", "15 minutes", "2 hours": rounded up so nobody retries too early. */
 export function formatWait(seconds: number): string {
-  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
   if (seconds < 60) return plural(Math.max(1, Math.ceil(seconds)), 'second');
   if (seconds < 3600) return plural(Math.ceil(seconds / 60), 'minute');
   return plural(Math.ceil(seconds / 3600), 'hour');

@@ -21,10 +21,6 @@ export function regionName(code: string): string {
   }
 }
 
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 /** "just now", "2 min ago", "3 h ago", "yesterday", or a date for anything older. */
 export function timeAgo(iso: string, now = Date.now()): string {
   const at = Date.parse(iso);

@@ -1,9 +1,10 @@
-import { ksPayErrors } from '@kspay/shared';
+import { dateRangeHints } from '@kspay/shared';
 import { describe, expect, it } from 'vitest';
 import { checkFilter, csvHref, filterFromUrl, historySnapshotKey, NO_FILTER } from './filters';
 
 const ctx = { appCreatedAt: '2026-01-10T08:00:00.000Z', now: new Date('2026-06-30T12:00:00Z') };
-const check = (from: string, to: string, q = '') => checkFilter({ q, from, to }, ctx);
+const check = (from: string, to: string, q = '', status = '') =>
+  checkFilter({ q, status, from, to }, ctx);
 
 describe('the date picker applies the API rules', () => {
   it('accepts no range, and a range inside the app life of at most 90 days', () => {
@@ -15,16 +16,30 @@ describe('the date picker applies the API rules', () => {
   });
 
   it.each([
-    ['2026-04-01', '', 'to', ksPayErrors.startAndEndDateRequired],
-    ['2026-05-02', '2026-05-01', 'from', ksPayErrors.dateRangeError],
-    ['2026-07-01', '2026-07-02', 'from', ksPayErrors.startDateAfterToday],
-    ['2026-06-01', '2026-07-01', 'to', ksPayErrors.endDateAfterToday],
-    ['2026-03-01', '2026-06-01', 'to', ksPayErrors.datesExceedError],
-    ['2026-01-09', '2026-02-01', 'from', ksPayErrors.startDateBeforeAppCreation]
-  ])('%s → %s: %s shows under the field to fix', (from, to, field, rule) => {
+    ['2026-04-01', '', 'to', 'startAndEndDateRequired'],
+    ['2026-05-02', '2026-05-01', 'from', 'dateRangeError'],
+    ['2026-07-01', '2026-07-02', 'from', 'startDateAfterToday'],
+    ['2026-06-01', '2026-07-01', 'to', 'endDateAfterToday'],
+    ['2026-03-01', '2026-06-01', 'to', 'datesExceedError'],
+    ['2026-01-09', '2026-02-01', 'from', 'startDateBeforeAppCreation']
+  ] as const)('%s → %s: %s shows under the field to fix', (from, to, field, rule) => {
     const { errors, filter } = check(from, to);
     expect(filter).toBeNull();
-    expect(errors).toEqual({ [field]: rule.message });
+    expect(errors).toEqual({ [field]: dateRangeHints[rule] });
+  });
+
+  it('says the fix in plain words', () => {
+    expect(check('2026-03-01', '2026-06-01').errors.to).toBe('Pick at most 90 days');
+    expect(check('2026-05-02', '2026-05-01').errors.from).toBe(
+      'The start date must be before the end date'
+    );
+  });
+
+  it('passes a status on and refuses one that is not', () => {
+    expect(check('', '', '', 'failed').filter).toEqual({ status: 'failed' });
+    expect(check('', '', '', 'done').errors.status).toBe(
+      'Choose Success, Failed, Pending or Initiated'
+    );
   });
 
   it('refuses a search that cannot be a transaction id, and a day that is not a date', () => {
@@ -35,13 +50,15 @@ describe('the date picker applies the API rules', () => {
 
 describe('one view, one name', () => {
   it('reads the filter from the URL and names its snapshot and CSV the same way', () => {
-    const f = filterFromUrl(new URLSearchParams('to=2026-02-01&q=tx_ab&from=2026-01-20'));
+    const f = filterFromUrl(
+      new URLSearchParams('to=2026-02-01&status=failed&q=tx_ab&from=2026-01-20')
+    );
     expect(historySnapshotKey('ap_1', f, null)).toBe(
-      'transactions:ap_1:q=tx_ab&from=2026-01-20&to=2026-02-01'
+      'transactions:ap_1:q=tx_ab&status=failed&from=2026-01-20&to=2026-02-01'
     );
     expect(historySnapshotKey('ap_1', f, 'c1')).not.toBe(historySnapshotKey('ap_1', f, null));
     expect(csvHref('ap_1', f)).toBe(
-      '/api/apps/ap_1/transactions.csv?q=tx_ab&from=2026-01-20&to=2026-02-01'
+      '/api/apps/ap_1/transactions.csv?q=tx_ab&status=failed&from=2026-01-20&to=2026-02-01'
     );
     expect(csvHref('ap_1', NO_FILTER)).toBe('/api/apps/ap_1/transactions.csv');
   });
