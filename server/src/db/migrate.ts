@@ -3,6 +3,7 @@ import * as m001 from './migrations/001_accounts';
 import * as m002 from './migrations/002_apps';
 import * as m003 from './migrations/003_keys';
 import * as m004 from './migrations/004_metrics';
+import * as m005 from './migrations/005_time_zone';
 
 /**
  * Migrations are listed here in order, never edited once landed: a change is a new file.
@@ -12,7 +13,8 @@ const migrations: Record<string, Migration> = {
   '001_accounts': m001,
   '002_apps': m002,
   '003_keys': m003,
-  '004_metrics': m004
+  '004_metrics': m004,
+  '005_time_zone': m005
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
