@@ -197,7 +197,7 @@ export function metricsStore(db: Kysely<Database>) {
         ...spans.map((span) => {
           const localDayNumber = sql<
             number | string
-          >`(bucket + ${span.offsetMinutes * 60}) / ${DAY_S}`;
+          >`(bucket + ${sql.lit(span.offsetMinutes * 60)}) / ${sql.lit(DAY_S)}`;
           return quarters(span.start, span.end)
             .groupBy([localDayNumber, 'currency', 'status'])
             .select((eb) => [
