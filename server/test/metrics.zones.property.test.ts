@@ -1,4 +1,4 @@
-import { addDays, localDay, type SeriesPoint } from '@kspay/shared';
+import { addDays, localDay } from '@kspay/shared';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FakeClock } from '../src/lib/clock';
@@ -101,7 +101,7 @@ describeEachDialect(
                   return d >= from && d <= to;
                 }).length;
               // Every day of the chart, recounted from the transactions in this zone.
-              for (const point of o.series as SeriesPoint[]) {
+              for (const point of o.series) {
                 expect([zone, point.day, point.count]).toEqual([
                   zone,
                   point.day,

@@ -8,6 +8,7 @@ import {
   localIso,
   offsetMinutes,
   offsetSpans,
+  timeZones,
   timeZoneSchema
 } from './time-zone';
 
@@ -104,5 +105,13 @@ describe('times in the merchant zone', () => {
     expect(isTimeZone('asia/kolkata')).toBe(false);
     expect(timeZoneSchema.safeParse('Mars/Olympus').success).toBe(false);
     expect(timeZoneSchema.safeParse('+05:30').success).toBe(false);
+  });
+});
+
+describe('the picker list', () => {
+  it('lists current names (Kolkata, Kathmandu) and UTC, and stores a renamed zone under its current name', () => {
+    expect(timeZones()).toEqual(expect.arrayContaining(['Asia/Kolkata', 'Asia/Kathmandu', 'UTC']));
+    expect(timeZones()).not.toContain('Asia/Calcutta');
+    expect(timeZoneSchema.parse('Asia/Calcutta')).toBe('Asia/Kolkata');
   });
 });

@@ -64,10 +64,7 @@ let list: string[] | undefined;
 export function timeZones(): string[] {
   if (!list) {
     const names = new Set<string>([UTC]);
-    for (const name of Intl.supportedValuesOf('timeZone')) {
-      const current = RENAMED[name];
-      names.add(current && accepted(current) ? current : name);
-    }
+    for (const name of Intl.supportedValuesOf('timeZone')) names.add(currentZoneName(name));
     list = [...names].sort();
   }
   return list;
@@ -87,9 +84,17 @@ export function isTimeZone(name: string): boolean {
   return known.has(name) || (IANA_SHAPE.test(name) && accepted(name));
 }
 
+/** `Asia/Calcutta` → `Asia/Kolkata`: the name the picker lists for a renamed zone. */
+export function currentZoneName(name: string): string {
+  const current = RENAMED[name];
+  return current && accepted(current) ? current : name;
+}
+
+/** An IANA zone, stored under its current name (`Asia/Calcutta` is kept as `Asia/Kolkata`). */
 export const timeZoneSchema = z
   .string({ error: 'Pick a time zone' })
-  .refine(isTimeZone, 'Pick a time zone from the list, e.g. Asia/Kolkata');
+  .refine(isTimeZone, 'Pick a time zone from the list, e.g. Asia/Kolkata')
+  .transform(currentZoneName);
 
 const ms = (at: Date | string | number): number =>
   typeof at === 'number' ? at : typeof at === 'string' ? Date.parse(at) : at.getTime();
