@@ -82,7 +82,7 @@ describe.skipIf(!hasChromium)('App Overview and Transactions on the demo data', 
       await figure(page, 'Total transactions').waitFor();
       const o: Overview = await json(page, `/api/apps/${app.id}/overview`);
       expect(digits(await figure(page, 'Total transactions').innerText())).toBe(o.allTime.count);
-      expect(digits(await figure(page, "Today's transactions").innerText())).toBe(o.today.count);
+      expect(digits(await figure(page, 'Today so far').innerText())).toBe(o.today.count);
       const rate =
         o.period.successRate === null ? '–' : `${(o.period.successRate * 100).toFixed(1)}%`;
       await expect.poll(() => figure(page, 'Success rate').innerText()).toBe(rate);

@@ -24,6 +24,7 @@ import { appRoutes } from './console/apps';
 import { keysRoutes } from './console/keys';
 import { appSettingsRoutes } from './console/app-settings';
 import { overviewRoutes } from './console/overview';
+import { accountRoutes } from './console/account';
 import { transactionHistoryRoutes } from './console/transactions';
 import { isV1Path, mountPaymentsApi } from './payments';
 import type { V1Env } from './payments/env';
@@ -36,6 +37,7 @@ function apiRoutes(s: Services) {
   return new RouteApp<AppEnv>()
     .route('/health', healthRoutes(s))
     .route('/auth', authRoutes(s))
+    .route('/account', accountRoutes(s))
     .route('/sync', syncRoutes(s))
     .route('/apps', appRoutes(s))
     .route('/apps', keysRoutes(s))

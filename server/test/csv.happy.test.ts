@@ -1,4 +1,4 @@
-import { addDays, HISTORY_CSV_COLUMNS, utcDay } from '@kspay/shared';
+import { addDays, HISTORY_CSV_COLUMNS, localIso, utcDay } from '@kspay/shared';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { allPages, DAY_MS, historyOrder, insertTransactions, toNoon } from './helpers/history';
@@ -78,14 +78,40 @@ describeEachDialect('transactions CSV: the filtered history, properly quoted', (
       const cell = (v: string | undefined) => (formula.test(v ?? '') ? `'${v}` : v);
       expect(byId.get(tx.id)).toEqual([
         tx.id,
-        tx.created_at,
-        tx.updated_at,
+        localIso(tx.created_at, 'UTC'),
+        localIso(tx.updated_at, 'UTC'),
         cell(tx.payment_mode),
         cell(tx.gateway),
         'INR',
         '10.00',
         'success'
       ]);
+    }
+  });
+
+  it("gives times with the offset of the merchant's zone and cuts the range at its midnights", async () => {
+    const appId = await oldApp();
+    const today = utcDay(t.clock.now());
+    // 18:29:59.999Z is still the 20th in Kolkata (+05:30); 18:30Z is the 21st.
+    const [before, after] = await insertTransactions(t, appId, [
+      { created_at: `${addDays(today, -2)}T18:29:59.999Z` },
+      { created_at: `${addDays(today, -2)}T18:30:00.000Z` }
+    ]);
+    const zone = await call(t, 'PATCH', '/api/account', {
+      cookie: m.cookie,
+      body: { timeZone: 'Asia/Kolkata' }
+    });
+    expect(zone.status).toBe(200);
+    try {
+      const day = addDays(today, -1);
+      const { rows } = await download(appId, { from: day, to: day });
+      expect(rows.map((r) => r[0])).toEqual([after?.id]);
+      expect(rows[0]?.[1]).toBe(`${day}T00:00:00+05:30`);
+      const earlier = await download(appId, { from: addDays(day, -1), to: addDays(day, -1) });
+      expect(earlier.rows.map((r) => r[0])).toEqual([before?.id]);
+      expect(earlier.rows[0]?.[1]).toBe(`${addDays(day, -1)}T23:59:59+05:30`);
+    } finally {
+      await call(t, 'PATCH', '/api/account', { cookie: m.cookie, body: { timeZone: 'UTC' } });
     }
   });
 

@@ -85,7 +85,7 @@ function securityCases(getT: () => TestServer, route: RegisteredRoute) {
 
   const api = route.pattern.startsWith('/api');
   const v1 = route.pattern.startsWith('/v1');
-  const changes = route.method === 'POST' || route.method === 'DELETE';
+  const changes = route.method === 'POST' || route.method === 'PATCH' || route.method === 'DELETE';
 
   /** Runs `fn` and asserts no table changed, except attempt counters where the route keeps them. */
   const unchanged = async (fn: () => Promise<void>, ignore: readonly Table[] = []) => {

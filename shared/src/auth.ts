@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timeZoneSchema } from './time-zone';
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
@@ -39,7 +40,9 @@ export const signUpInput = z.strictObject({
       error: 'Keep your name on one line, without tabs or control characters'
     }),
   email: emailSchema,
-  password: passwordSchema
+  password: passwordSchema,
+  /** The browser's IANA zone; the account's days are drawn in it (default UTC). */
+  timeZone: timeZoneSchema.optional()
 });
 export type SignUpInput = z.infer<typeof signUpInput>;
 
@@ -86,3 +89,17 @@ export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
 /** `POST /api/auth/forgot-password`: the same neutral message whether or not the account exists. */
 export const forgotPasswordResponseSchema = z.object({ message: z.string() });
+
+/** The account's settings (`GET /api/account`). */
+export const accountSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  /** IANA zone: every day boundary the console shows is a calendar day in it. */
+  timeZone: z.string()
+});
+export type Account = z.infer<typeof accountSchema>;
+
+/** `PATCH /api/account`: the fields to change. */
+export const accountUpdateInput = z.strictObject({ timeZone: timeZoneSchema });
+export type AccountUpdateInput = z.infer<typeof accountUpdateInput>;

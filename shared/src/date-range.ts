@@ -1,4 +1,5 @@
 import { ksPayErrors, MAX_RANGE_DAYS } from './payments';
+import { dayInstants, localDay } from './time-zone';
 
 /**
  * KS Pay's date-range rules for transaction listings, shared by the `/v1` API, the merchant
@@ -72,18 +73,19 @@ function violation(rule: DateRangeRule, field: 'from' | 'to'): DateRangeViolatio
  */
 export function checkDateRange(
   range: { from?: string | undefined; to?: string | undefined },
-  ctx: { appCreatedAt: string; now: Date }
+  ctx: { appCreatedAt: string; now: Date; timeZone?: string }
 ): DateRangeViolation | null {
+  const dayOf = (at: Date | string) => (ctx.timeZone ? localDay(at, ctx.timeZone) : utcDay(at));
   const { from, to } = range;
   if (from === undefined && to === undefined) return null;
   if (from === undefined) return violation('startAndEndDateRequired', 'from');
   if (to === undefined) return violation('startAndEndDateRequired', 'to');
-  const today = utcDay(ctx.now);
+  const today = dayOf(ctx.now);
   if (from > to) return violation('dateRangeError', 'from');
   if (from > today) return violation('startDateAfterToday', 'from');
   if (to > today) return violation('endDateAfterToday', 'to');
   if (daysBetween(from, to) > MAX_RANGE_DAYS) return violation('datesExceedError', 'to');
-  if (from < utcDay(ctx.appCreatedAt)) return violation('startDateBeforeAppCreation', 'from');
+  if (from < dayOf(ctx.appCreatedAt)) return violation('startDateBeforeAppCreation', 'from');
   return null;
 }
 
@@ -91,11 +93,25 @@ export function checkDateRange(
  * What a picker may offer: days from the app's creation day to today, and a span of at most
  * `maxDays` days between the two ends (`to <= addDays(from, maxDays)`).
  */
-export function dateRangeBounds(appCreatedAt: string, now: Date) {
-  return { min: utcDay(appCreatedAt), max: utcDay(now), maxDays: MAX_RANGE_DAYS };
+export function dateRangeBounds(appCreatedAt: string, now: Date, timeZone = 'UTC') {
+  return {
+    min: localDay(appCreatedAt, timeZone),
+    max: localDay(now, timeZone),
+    maxDays: MAX_RANGE_DAYS
+  };
 }
 
-/** The instants a valid range covers: `[from 00:00Z, (to + 1 day) 00:00Z)`. */
-export function rangeInstants(from: string, to: string): { from: string; to: string } {
-  return { from: `${from}T00:00:00.000Z`, to: `${addDays(to, 1)}T00:00:00.000Z` };
+/**
+ * The instants a valid range covers: from the start of `from` to the start of the day after
+ * `to`, days being calendar days in `timeZone` (UTC when not given).
+ */
+export function rangeInstants(
+  from: string,
+  to: string,
+  timeZone = 'UTC'
+): { from: string; to: string } {
+  return {
+    from: new Date(dayInstants(from, timeZone).start).toISOString(),
+    to: new Date(dayInstants(to, timeZone).end).toISOString()
+  };
 }

@@ -9,3 +9,4 @@ export * from './date-range';
 export * from './metrics';
 export * from './transaction-history';
 export * from './health';
+export * from './time-zone';

@@ -6,8 +6,9 @@ import { intParam } from './transaction-history';
  *
  * Every figure comes from per-app, per-day rollups kept in the same database transaction as
  * each transaction's creation and status change, so the answer costs the same for ten
- * transactions as for ten million. Days are UTC and a transaction counts on the day it was
- * created (its status may change later; it stays on that day).
+ * transactions as for ten million. Days are calendar days in the account's time zone
+ * (`timeZone`) and a transaction counts on the day it was created (its status may change
+ * later; it stays on that day).
  *
  * Definitions:
  * - `count`: transactions created; `byStatus` splits it (initiated = never processed).
@@ -82,9 +83,18 @@ export const overviewSchema = z.object({
   appId: z.string(),
   /** Server time of the figures: the offline copy shows "as of" this. */
   asOf: z.string(),
+  /** The account's IANA zone: every day here is a calendar day in it. */
+  timeZone: z.string(),
   days: z.number().int(),
+  /** Every transaction the app ever had (not only the period). */
   allTime: figuresSchema,
+  /** Today so far, in the account's zone. */
   today: figuresSchema.extend({ day }),
+  /**
+   * Yesterday up to the same time of day as now (to the end of that quarter hour, `until`):
+   * what "Today so far" compares with.
+   */
+  yesterdaySoFar: figuresSchema.extend({ day, until: z.string() }),
   period: spanSchema,
   previousPeriod: spanSchema,
   series: z.array(seriesPointSchema),

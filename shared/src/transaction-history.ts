@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { transactionStatusSchema } from './payments';
+import { localIso } from './time-zone';
 
 /**
  * The merchant console's transaction history (cookie session):
@@ -75,9 +76,9 @@ export const historyCursorSchema = z
   });
 
 export const historyFilterSchema = z.strictObject({
-  /** First day (UTC, inclusive); with `to`, or neither. */
+  /** First day (in the account's time zone, inclusive); with `to`, or neither. */
   from: optionalParam(day),
-  /** Last day (UTC, inclusive). */
+  /** Last day (in the account's time zone, inclusive). */
   to: optionalParam(day),
   /** Transaction id, exact or prefix. */
   q: optionalParam(transactionSearchSchema),
@@ -157,8 +158,18 @@ export const HISTORY_CSV_COLUMNS = [
   'Status'
 ] as const;
 
-export function historyCsvRecord(r: HistoryRow): string[] {
-  return [r.id, r.createdAt, r.updatedAt, r.paymentMode, r.gateway, r.currency, r.amount, r.status];
+/** One CSV line; times as ISO 8601 with `timeZone`'s offset: `2026-11-22T09:53:00+05:30`. */
+export function historyCsvRecord(r: HistoryRow, timeZone = 'UTC'): string[] {
+  return [
+    r.id,
+    localIso(r.createdAt, timeZone),
+    localIso(r.updatedAt, timeZone),
+    r.paymentMode,
+    r.gateway,
+    r.currency,
+    r.amount,
+    r.status
+  ];
 }
 
 /** Minor units (cents) as an exact decimal string: 123450 → "1234.50" (integer arithmetic). */

@@ -125,7 +125,7 @@ export function authRoutes(s: Services) {
 
   return new RouteApp<AppEnv>({ defaultHook: apiHook })
     .openapi(signUp, async (c) => {
-      const { name, email, password } = c.req.valid('json');
+      const { name, email, password, timeZone } = c.req.valid('json');
       const m = meta(c);
       await limiter.enforce('signUpIp', rateLimitSubject(m.ip));
       if (isCommonPassword(password)) {
@@ -138,7 +138,7 @@ export function authRoutes(s: Services) {
       const { user, session } = await s.db.db
         .transaction()
         .execute(async (trx) => {
-          const user = await userStore(trx, clock).create({ email, name, passwordHash });
+          const user = await userStore(trx, clock).create({ email, name, passwordHash, timeZone });
           return { user, session: await sessionStore(trx, clock).create(user.id, m) };
         })
         .catch((err: unknown) => {

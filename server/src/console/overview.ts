@@ -7,6 +7,7 @@ import { APP_ERRORS, apiResponses, appIdParam, sessionAuth } from './contract';
 import { requireOwnedApp, type AppScopedEnv } from './middleware/app-owner';
 import { requireSession } from './middleware/session';
 import { metricsStore } from '../store/metrics';
+import { userStore } from '../store/users';
 
 const overview = createRoute({
   method: 'get',
@@ -23,16 +24,18 @@ const overview = createRoute({
 
 /**
  * `GET /api/apps/:appId/overview?days=30` → `Overview` (shared/src/metrics.ts), mounted at
- * `/api/apps`. Read from the daily rollups only, so its cost does not grow with the number of
+ * `/api/apps`. Days are the account's (its time zone). Read from the rollups only, so its cost does not grow with the number of
  * transactions. Someone else's app answers 404 like a missing one.
  */
 export function overviewRoutes(s: Services) {
   const metrics = metricsStore(s.db.db);
+  const users = userStore(s.db.db, s.clock);
   const app = new RouteApp<AppScopedEnv>({ defaultHook: apiHook });
   app.use('/:appId/overview', requireSession(s), requireOwnedApp(s));
   return app.openapi(overview, async (c) => {
     const { days } = c.req.valid('query');
-    const answer: Overview = await metrics.overview(c.get('app').id, s.clock.now(), days);
+    const timeZone = (await users.timeZone(c.get('session').userId)) ?? 'UTC';
+    const answer: Overview = await metrics.overview(c.get('app').id, s.clock.now(), days, timeZone);
     return c.json(answer, 200);
   });
 }

@@ -22,20 +22,28 @@ import { requireOwnedApp, type AppScopedEnv } from './middleware/app-owner';
 import { requireSession } from './middleware/session';
 import type { AppState } from '../store/apps-access';
 import { historyStore, type HistoryFilterInstants } from '../store/transaction-history';
+import { userStore } from '../store/users';
 
 /**
  * A date range breaking KS Pay's rules answers 400 `invalid_date_range` with the rule in plain
  * words that say the fix (`hint`), KS Pay's numeric code in `ksCode` (11006–11011) and the end
  * to fix in `fields` — the same rules (`checkDateRange`) the web picker applies before asking.
+ * Days are the account's: calendar days in its time zone.
  */
-function instants(f: HistoryFilter, app: AppState, now: Date): HistoryFilterInstants {
-  const broken = checkDateRange(f, { appCreatedAt: app.createdAt, now });
+function instants(
+  f: HistoryFilter,
+  app: AppState,
+  now: Date,
+  timeZone: string
+): HistoryFilterInstants {
+  const broken = checkDateRange(f, { appCreatedAt: app.createdAt, now, timeZone });
   if (broken) {
     const err = new ApiError('invalid_date_range', broken.hint, { [broken.field]: broken.hint });
     err.ksCode = broken.ksCode;
     throw err;
   }
-  const range = f.from !== undefined && f.to !== undefined ? rangeInstants(f.from, f.to) : {};
+  const range =
+    f.from !== undefined && f.to !== undefined ? rangeInstants(f.from, f.to, timeZone) : {};
   return { ...range, q: f.q, status: f.status };
 }
 
@@ -84,6 +92,8 @@ const csvExport = createRoute({
  */
 export function transactionHistoryRoutes(s: Services) {
   const history = historyStore(s.db);
+  const users = userStore(s.db.db, s.clock);
+  const zoneOf = async (userId: string) => (await users.timeZone(userId)) ?? 'UTC';
   const scope = [requireSession(s), requireOwnedApp(s)] as const;
 
   const app = new RouteApp<AppScopedEnv>({ defaultHook: apiHook });
@@ -94,7 +104,8 @@ export function transactionHistoryRoutes(s: Services) {
       const q = c.req.valid('query');
       const app = c.get('app');
       const now = s.clock.now();
-      const filter = instants(q, app, now);
+      const timeZone = await zoneOf(c.get('session').userId);
+      const filter = instants(q, app, now, timeZone);
       const [{ rows, next }, { total, capped }] = await Promise.all([
         history.page(app.id, filter, q.cursor, q.limit),
         history.count(app.id, filter)
@@ -108,10 +119,11 @@ export function transactionHistoryRoutes(s: Services) {
       };
       return c.json(answer, 200);
     })
-    .openapi(csvExport, (c) => {
+    .openapi(csvExport, async (c) => {
       const f = c.req.valid('query');
       const app = c.get('app');
-      const chunks = history.all(app.id, instants(f, app, s.clock.now()));
+      const timeZone = await zoneOf(c.get('session').userId);
+      const chunks = history.all(app.id, instants(f, app, s.clock.now(), timeZone));
       const encoder = new TextEncoder();
       let headerSent = false;
       const body = new ReadableStream<Uint8Array>({
@@ -124,7 +136,10 @@ export function transactionHistoryRoutes(s: Services) {
           try {
             const { value, done } = await chunks.next();
             if (done) controller.close();
-            else controller.enqueue(encoder.encode(csv(value.map(historyCsvRecord))));
+            else
+              controller.enqueue(
+                encoder.encode(csv(value.map((r) => historyCsvRecord(r, timeZone))))
+              );
           } catch (err) {
             // Headers are gone: all that is left is to cut the download short, visibly.
             s.log.error({ err, requestId: c.get('requestId') }, 'CSV export failed');

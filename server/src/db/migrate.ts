@@ -3,6 +3,7 @@ import * as m001 from './migrations/001_accounts';
 import * as m002 from './migrations/002_apps';
 import * as m003 from './migrations/003_keys';
 import * as m004 from './migrations/004_metrics';
+import * as m005 from './migrations/005_time_zone';
 import * as m006 from './migrations/006_history_status';
 import * as m007 from './migrations/007_signature_digest';
 
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '002_apps': m002,
   '003_keys': m003,
   '004_metrics': m004,
+  '005_time_zone': m005,
   '006_history_status': m006,
   '007_signature_digest': m007
 };

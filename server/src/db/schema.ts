@@ -20,6 +20,7 @@ export interface Database {
   audit_log: AuditLogTable;
   app_domains: AppDomainsTable;
   transaction_daily: TransactionDailyTable;
+  transaction_quarter: TransactionQuarterTable;
 }
 
 export interface UsersTable {
@@ -27,6 +28,8 @@ export interface UsersTable {
   email: string;
   name: string;
   password_hash: string;
+  /** 005_time_zone: the account's IANA zone; every day boundary the console shows is in it. */
+  time_zone: Generated<string>;
   created_at: string;
   updated_at: string;
 }
@@ -114,6 +117,20 @@ export interface TransactionsTable {
 export interface TransactionDailyTable {
   app_id: string;
   day: string;
+  currency: string;
+  status: 'initiated' | 'success' | 'failed' | 'pending';
+  count: Int8;
+  volume_minor: Int8;
+}
+
+/**
+ * 005_time_zone: per app, 15-minute bucket (UTC start, epoch seconds), currency and status;
+ * kept equal to a recount of `transactions` by the store. A local day in any zone is an exact
+ * union of buckets.
+ */
+export interface TransactionQuarterTable {
+  app_id: string;
+  bucket: Int8;
   currency: string;
   status: 'initiated' | 'success' | 'failed' | 'pending';
   count: Int8;

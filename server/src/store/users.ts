@@ -33,7 +33,12 @@ export function userStore(db: Kysely<Database>, clock: Clock) {
   });
 
   return {
-    async create(input: { email: string; name: string; passwordHash: string }): Promise<UserRow> {
+    async create(input: {
+      email: string;
+      name: string;
+      passwordHash: string;
+      timeZone?: string | undefined;
+    }): Promise<UserRow> {
       const now = clock.now().toISOString();
       const row = {
         id: newId('us'),
@@ -44,7 +49,10 @@ export function userStore(db: Kysely<Database>, clock: Clock) {
         updated_at: now
       };
       try {
-        await db.insertInto('users').values(row).execute();
+        await db
+          .insertInto('users')
+          .values({ ...row, time_zone: input.timeZone ?? 'UTC' })
+          .execute();
       } catch (err) {
         if (isUniqueViolation(err)) throw new EmailTakenError();
         throw err;
@@ -68,6 +76,24 @@ export function userStore(db: Kysely<Database>, clock: Clock) {
         .where('id', '=', id)
         .executeTakeFirst();
       return r ? toUser(r) : null;
+    },
+
+    /** The account's IANA zone (005_time_zone); null for an unknown id. */
+    async timeZone(id: string): Promise<string | null> {
+      const r = await db
+        .selectFrom('users')
+        .select('time_zone')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return r?.time_zone ?? null;
+    },
+
+    async setTimeZone(id: string, timeZone: string): Promise<void> {
+      await db
+        .updateTable('users')
+        .set({ time_zone: timeZone, updated_at: clock.now().toISOString() })
+        .where('id', '=', id)
+        .execute();
     },
 
     async setPasswordHash(id: string, passwordHash: string): Promise<void> {

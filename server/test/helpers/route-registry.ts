@@ -38,7 +38,7 @@ export interface ForeignCase {
 }
 
 export interface RegisteredRoute {
-  method: 'GET' | 'POST' | 'DELETE' | 'OPTIONS' | 'ALL';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'OPTIONS' | 'ALL';
   /** Exactly as `inspectRoutes(app)` lists it. */
   pattern: string;
   access: Access;
@@ -63,7 +63,7 @@ export interface RegisteredRoute {
 
 const SYNC = ['apps', 'app_logos', 'merchant_versions', 'sync_clients', 'sync_rejections'] as const;
 const KEYS = ['api_keys', 'access_tokens', 'audit_log'] as const;
-const PAY = ['transactions', 'transaction_daily', 'access_tokens'] as const;
+const PAY = ['transactions', 'transaction_daily', 'transaction_quarter', 'access_tokens'] as const;
 const ACCOUNTS = ['users', 'sessions', 'password_resets', 'rate_limits'] as const;
 
 const app = (w: World) => `/api/apps/${w.owner.appId}`;
@@ -120,6 +120,20 @@ export const ROUTES: RegisteredRoute[] = [
     pattern: '/api/auth/session',
     access: 'session',
     valid: () => ({ path: '/api/auth/session' })
+  },
+  {
+    method: 'GET',
+    pattern: '/api/account',
+    access: 'session',
+    valid: () => ({ path: '/api/account' })
+  },
+  {
+    method: 'PATCH',
+    pattern: '/api/account',
+    json: true,
+    access: 'session',
+    valid: () => ({ path: '/api/account', body: { timeZone: 'Asia/Kolkata' } }),
+    writes: ['users']
   },
   {
     method: 'POST',

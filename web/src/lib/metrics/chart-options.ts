@@ -11,8 +11,9 @@ const FONT = '12px ui-sans-serif, system-ui, sans-serif';
 
 /**
  * uPlot options for the daily chart: transactions as bars on the left axis, one currency's
- * successful volume as a line on the right axis. Days are UTC days (as the server counts
- * them), so the time axis is pinned to UTC instead of the browser's zone.
+ * successful volume as a line on the right axis. Days are the account zone's calendar days
+ * (as the server counts them), each placed at 00:00 UTC of its date, so the axis is pinned
+ * to UTC and reads the date itself whatever the browser's zone.
  */
 export function dailyChartOptions(
   UPlot: typeof uPlot,

@@ -97,7 +97,7 @@ export function formatAsOf(iso: string, now = new Date()): string {
   });
 }
 
-/** A UTC calendar day (`2026-01-31`) as "31 Jan" — days on the overview are UTC days. */
+/** A calendar day (`2026-01-31`) as "31 Jan" — the date as written, in no zone. */
 export function formatDay(day: string, withYear = false): string {
   const at = new Date(`${day}T00:00:00.000Z`);
   if (Number.isNaN(at.getTime())) return day;

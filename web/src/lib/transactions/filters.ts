@@ -72,7 +72,7 @@ export function csvHref(appId: string, f: FilterValues): string {
  */
 export function checkFilter(
   f: FilterValues,
-  ctx: { appCreatedAt: string; now: Date }
+  ctx: { appCreatedAt: string; now: Date; timeZone?: string }
 ): { errors: FilterErrors; filter: HistoryFilter | null } {
   const errors: FilterErrors = {};
   const q = transactionSearchSchema.safeParse(f.q);

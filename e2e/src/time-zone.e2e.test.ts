@@ -1,0 +1,192 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Account, HistoryPage, Overview } from '@kspay/shared';
+import { localDay } from '@kspay/shared/time-zone';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium } from './harness/browser';
+import { merchant, signIn, signUp, useStack } from './harness/fixture';
+
+/**
+ * The merchant's own time zone, in a browser that runs in Asia/Kolkata (+05:30) against the
+ * demo's data: sign-up takes the browser's zone, Profile changes it, and the history's date
+ * filter cuts at Kolkata's midnights. Also the honest overview: "Today so far" and the banner
+ * of a disabled app. `E2E_SHOTS=<dir>` also saves screenshots at 1280×800 and 390×844.
+ */
+const ZONE = 'Asia/Kolkata';
+const KOLKATA = ['Asia/Kolkata', 'Asia/Calcutta'];
+const SEEDED = 150;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kspay-e2e-tz-'));
+const shots = process.env.E2E_SHOTS;
+
+interface DemoState {
+  email: string;
+  password: string;
+  apps: { id: string; name: string }[];
+}
+
+async function json<T>(page: Page, url: string): Promise<T> {
+  const res = await page.request.get(url);
+  expect(res.status(), url).toBe(200);
+  return (await res.json()) as T;
+}
+
+async function shoot(page: Page, name: string) {
+  if (!shots) return;
+  fs.mkdirSync(shots, { recursive: true });
+  for (const [w, h] of [
+    [1280, 800],
+    [390, 844]
+  ] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(shots, `${name}-${w}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+describe.skipIf(!hasChromium)('the merchant time zone (browser in Asia/Kolkata)', () => {
+  const stack = useStack({
+    entry: 'demo',
+    dataDir,
+    env: { DEMO_DATA_DIR: dataDir, DEMO_TRANSACTIONS: String(SEEDED), DEMO_DAYS: '60' }
+  });
+  let demo: DemoState;
+  beforeAll(() => {
+    demo = JSON.parse(fs.readFileSync(path.join(dataDir, 'demo.json'), 'utf8')) as DemoState;
+  });
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  const kolkata = (): Promise<BrowserContext> =>
+    stack.browser.newContext({
+      baseURL: stack.server.origin,
+      viewport: { width: 1280, height: 800 },
+      timezoneId: ZONE
+    });
+
+  /** Picks a zone in Profile's searchable picker and saves it. */
+  async function saveZone(page: Page, search: string, option: RegExp) {
+    await page.goto('/profile');
+    await page.getByRole('heading', { name: 'Profile', level: 1 }).waitFor();
+    const picker = page.getByRole('combobox', { name: 'Time zone' });
+    await picker.fill(search);
+    await page.getByRole('option', { name: option }).click();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Time zone saved').waitFor();
+  }
+
+  it("signs up in the browser's zone and changes it on the Profile page", async () => {
+    const ctx = await kolkata();
+    const page = await ctx.newPage();
+    await signUp(page, merchant('tz'));
+    expect(KOLKATA).toContain((await json<Account>(page, '/api/account')).timeZone);
+
+    await page.goto('/profile');
+    const picker = page.getByRole('combobox', { name: 'Time zone' });
+    await expect
+      .poll(() => picker.inputValue())
+      .toMatch(/^Asia\/(Kolkata|Calcutta) \(UTC\+05:30\)$/);
+    await shoot(page, 'profile');
+    await saveZone(page, 'kathmandu', /Kathmandu|Katmandu/);
+    expect((await json<Account>(page, '/api/account')).timeZone).toMatch(/^Asia\/Kat(h)?mandu$/);
+    await page.reload();
+    await expect.poll(() => picker.inputValue()).toContain('+05:45');
+    await ctx.close();
+  });
+
+  it('filters the demo history on Kolkata days: every row falls on the chosen local days', async () => {
+    const ctx = await kolkata();
+    const page = await ctx.newPage();
+    expect(await signIn(page, demo.email, demo.password)).toBe(200);
+    await page.getByRole('heading', { name: 'Your Apps' }).waitFor();
+    await saveZone(page, 'kolkata', /Kolkata|Calcutta/);
+    const zone = (await json<Account>(page, '/api/account')).timeZone;
+
+    const app = demo.apps[0]!;
+    const o: Overview = await json(page, `/api/apps/${app.id}/overview`);
+    expect(o.today.day).toBe(localDay(o.asOf, ZONE));
+    const busy = [...o.series].filter((d) => d.count > 0).slice(-3);
+    const from = busy[0]!.day;
+    const to = busy.at(-1)!.day;
+    const expected = o.series
+      .filter((d) => d.day >= from && d.day <= to)
+      .reduce((s, d) => s + d.count, 0);
+
+    await page.goto(`/apps/${app.id}/transactions`);
+    const table = page.getByRole('region', { name: 'Transactions' });
+    await table.getByRole('row').nth(1).waitFor();
+    await page.getByLabel('From').fill(from);
+    await page.getByLabel('To').fill(to);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('to')).toBe(to);
+    await table.getByRole('row').nth(1).waitFor();
+
+    // What the page shows: every row's creation time is on a chosen Kolkata day.
+    const shown = await table
+      .locator('time[datetime]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('datetime') ?? ''));
+    expect(shown.length).toBeGreaterThan(0);
+    for (const at of shown)
+      expect([from <= localDay(at, ZONE), localDay(at, ZONE) <= to]).toEqual([true, true]);
+
+    // Everything the filter matches, paged through the API, is the chart's count for those days.
+    const q = new URLSearchParams({ from, to, limit: '100' });
+    const page1: HistoryPage = await json(page, `/api/apps/${app.id}/transactions?${q}`);
+    const days = page1.transactions.map((t) => localDay(t.createdAt, zone));
+    expect(days.every((d) => d >= from && d <= to)).toBe(true);
+    expect(page1.transactions.length).toBe(Math.min(expected, 100));
+
+    // The CSV: local times with Kolkata's offset.
+    const csv = await page.request.get(
+      `/api/apps/${app.id}/transactions.csv?from=${from}&to=${to}`
+    );
+    const lines = (await csv.text())
+      .split('\r\n')
+      .filter((l) => l !== '')
+      .slice(1);
+    expect(lines).toHaveLength(expected);
+    for (const line of lines)
+      expect(line.split(',')[1]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+05:30$/);
+    await ctx.close();
+  });
+
+  it('compares "Today so far" with yesterday by the same time, and says so', async () => {
+    const ctx = await kolkata();
+    const page = await ctx.newPage();
+    expect(await signIn(page, demo.email, demo.password)).toBe(200);
+    const app = demo.apps[0]!;
+    await page.goto(`/apps/${app.id}`);
+    const term = page.locator('dt:text-is("Today so far")');
+    await term.waitFor();
+    const card = term.locator('..');
+    await expect
+      .poll(() => card.innerText())
+      .toMatch(/since midnight \(Asia\/(Kolkata|Calcutta)\)/);
+    expect(await card.innerText()).toMatch(/yesterday by \d{1,2}:\d{2}/);
+    const total = page.locator('dt:text-is("Total transactions")').locator('..');
+    expect(await total.innerText()).toContain('All time');
+    expect(await total.innerText()).toMatch(/Last 30 days: [\d,]+/);
+    await page.locator('.daily-chart canvas').first().waitFor();
+    await shoot(page, 'overview');
+    await ctx.close();
+  });
+
+  it('shows a disabled app a banner whose "Enable App" enables it again', async () => {
+    const ctx = await kolkata();
+    const page = await ctx.newPage();
+    expect(await signIn(page, demo.email, demo.password)).toBe(200);
+    const app = demo.apps[1]!;
+    await page.goto(`/apps/${app.id}`);
+    await page.locator('dt:text-is("Total transactions")').waitFor();
+    await page.getByRole('button', { name: 'Disable App' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Disable App' }).click();
+    const banner = page.getByRole('region', { name: 'App disabled' });
+    await banner.getByText('This app is disabled: its keys and payments are refused').waitFor();
+    await shoot(page, 'overview-disabled');
+    await banner.getByRole('button', { name: 'Enable App' }).click();
+    await banner.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Disable App' }).waitFor();
+    await ctx.close();
+  });
+});

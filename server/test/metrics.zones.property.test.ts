@@ -1,0 +1,145 @@
+import { addDays, localDay } from '@kspay/shared';
+import fc from 'fast-check';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { FakeClock } from '../src/lib/clock';
+import { metricsStore } from '../src/store/metrics';
+import { transactionStore } from '../src/store/transactions';
+import {
+  closeServer,
+  createMerchant,
+  createTestApp,
+  generateKeys,
+  type TestServer
+} from './helpers/payments';
+import { describeEachDialect, testServer } from './helpers/services';
+
+const MINUTE = 60 * 1000;
+const DAY = 24 * 60 * MINUTE;
+const ZONES = [
+  'UTC',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'America/New_York',
+  'Australia/Lord_Howe',
+  'Pacific/Chatham',
+  'America/St_Johns'
+] as const;
+/** "Now" right after a DST change in New York, so its 60 days hold a 23- and a 25-hour day. */
+const NOWS = ['2026-03-09T03:07:00.000Z', '2026-11-02T16:52:00.000Z'];
+
+/**
+ * A payment at an instant the property chooses: within the 61 local days before "now", at
+ * minute precision, often right on or next to a local midnight of one of the zones.
+ */
+const paymentArb = fc.record({
+  minutesBack: fc.oneof(
+    fc.integer({ min: 0, max: 61 * 24 * 60 }),
+    // Near a quarter hour: where day boundaries of +05:30 / +05:45 / DST zones fall.
+    fc.integer({ min: 0, max: 61 * 24 * 4 }).map((q) => q * 15)
+  ),
+  jitterMs: fc.constantFrom(0, 1, 59_999),
+  currency: fc.constantFrom('INR', 'USD'),
+  amountMinor: fc.integer({ min: 1, max: 1_000_000 }),
+  outcome: fc.constantFrom('initiated', 'success', 'failed', 'pending')
+});
+
+describeEachDialect(
+  'metrics: per-day figures in any time zone equal a recount in that zone',
+  (dialect) => {
+    let t: TestServer;
+    let keyId: string;
+    let appId: string;
+    beforeAll(async () => {
+      t = await testServer(dialect);
+      const m = await createMerchant(t);
+      appId = await createTestApp(t, m);
+      keyId = (await generateKeys(t, m, appId)).keyId;
+    });
+    afterAll(() => closeServer(t));
+
+    it('series, today, both periods and yesterday-so-far, for every zone', async () => {
+      const metrics = metricsStore(t.services.db.db);
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...NOWS),
+          fc.array(paymentArb, { minLength: 1, maxLength: 25 }),
+          async (nowIso, payments) => {
+            run++;
+            const now = Date.parse(nowIso);
+            let made = 0;
+            for (const [i, p] of payments.entries()) {
+              const at = now - p.minutesBack * MINUTE - p.jitterMs;
+              // The store stamps created_at from its clock: set it to the payment's instant.
+              const clock = new FakeClock(new Date(at));
+              const s = transactionStore(t.services.db, clock);
+              const { row } = await s.initiate({
+                appId: appId,
+                keyId,
+                referenceNumber: `z${dialect}-${run}-${i}`,
+                currencyId: `c_${p.currency}`,
+                currencyCode: p.currency,
+                paymentMethodId: 'pm_test',
+                paymentMode: 'UPI',
+                gateway: 'KS Pay Sandbox',
+                amountMinor: p.amountMinor,
+                redirectUrl: null
+              });
+              if (p.outcome !== 'initiated') await s.settle(appId, row.id, p.outcome);
+              made += 1;
+            }
+            const all = await t.services.db.db
+              .selectFrom('transactions')
+              .select(['created_at', 'currency_code', 'amount_minor', 'status'])
+              .where('app_id', '=', appId)
+              .execute();
+            for (const zone of ZONES) {
+              const o = await metrics.overview(appId, new Date(now), 30, zone);
+              const count = (from: string, to: string) =>
+                all.filter((r) => {
+                  const d = localDay(r.created_at, zone);
+                  return d >= from && d <= to;
+                }).length;
+              // Every day of the chart, recounted from the transactions in this zone.
+              for (const point of o.series) {
+                expect([zone, point.day, point.count]).toEqual([
+                  zone,
+                  point.day,
+                  count(point.day, point.day)
+                ]);
+                const inr = all
+                  .filter(
+                    (r) =>
+                      localDay(r.created_at, zone) === point.day &&
+                      r.status === 'success' &&
+                      r.currency_code === 'INR'
+                  )
+                  .reduce((sum, r) => sum + r.amount_minor, 0);
+                expect(point.volumeMinor.INR ?? 0).toBe(inr);
+              }
+              expect(o.today.day).toBe(localDay(now, zone));
+              expect(o.today.count).toBe(count(o.today.day, o.today.day));
+              expect(o.period.count).toBe(count(o.period.from, o.period.to));
+              expect(o.previousPeriod.count).toBe(
+                count(o.previousPeriod.from, o.previousPeriod.to)
+              );
+              expect(o.previousPeriod.to).toBe(addDays(o.period.from, -1));
+              // Yesterday so far: yesterday's transactions before `until`.
+              const until = Date.parse(o.yesterdaySoFar.until);
+              expect(o.yesterdaySoFar.count).toBe(
+                all.filter(
+                  (r) =>
+                    localDay(r.created_at, zone) === o.yesterdaySoFar.day &&
+                    Date.parse(r.created_at) < until
+                ).length
+              );
+              expect(until - (now - DAY)).toBeLessThan(2 * 60 * MINUTE);
+            }
+            expect(made).toBe(payments.length);
+          }
+        ),
+        { seed: 20261207, numRuns: 12 }
+      );
+    });
+  }
+);
