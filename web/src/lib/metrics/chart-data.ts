@@ -1,3 +1,4 @@
+import { plural } from '../format/plural';
 import { formatMinor, type SeriesPoint } from '@kspay/shared';
 import { formatCount, formatDay, formatMoney } from './format';
 
@@ -31,7 +32,7 @@ export function chartSummary(series: readonly SeriesPoint[], currency: string | 
   const first = series[0]!.day;
   const last = series[series.length - 1]!.day;
   const parts = [
-    `${formatCount(total)} transactions from ${formatDay(first)} to ${formatDay(last)}`,
+    `${plural(total, 'transaction')} from ${formatDay(first)} to ${formatDay(last)}`,
     total > 0 ? `busiest day ${formatDay(busiest.day)} with ${formatCount(busiest.count)}` : null
   ];
   if (currency) {
