@@ -214,7 +214,8 @@ describe.skipIf(!hasChromium)('apps in Chromium', () => {
     await page.getByText('Mysuru').waitFor();
     await page.getByRole('button', { name: 'Disable App' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Disable App' }).click();
-    await page.getByRole('button', { name: 'Enable App' }).waitFor();
+    // The header's toggle and the disabled-app banner both offer it.
+    await page.getByRole('button', { name: 'Enable App' }).first().waitFor();
     await page.getByText('Waiting to sync.').waitFor();
 
     await ctx.setOffline(false);

@@ -188,7 +188,8 @@ describe.skipIf(!hasChromium)('network faults between the browser and the server
       .click();
     await page.getByRole('button', { name: 'Disable App' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Disable App' }).click();
-    await page.getByRole('button', { name: 'Enable App' }).waitFor();
+    // The header's toggle and the disabled-app banner both offer it.
+    await page.getByRole('button', { name: 'Enable App' }).first().waitFor();
     await page.getByRole('link', { name: 'Your Apps' }).click();
     // Let the engine meet a few more faults before they stop.
     await expect
