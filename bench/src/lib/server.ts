@@ -29,6 +29,8 @@ export interface BenchServer {
   fixtures: Fixtures;
   /** The server's log (JSON lines), for a look after a surprising figure. */
   logFile: string;
+  /** Its SQLite file (null on PostgreSQL), which the bare process's floor route reads too. */
+  sqliteFile: string | null;
   /** Peak and current resident set size of the server process, in bytes (Linux /proc). */
   memory(): { peak: number; current: number };
   /** CPU time (user + system) the server process has used so far, in milliseconds. */
@@ -110,6 +112,7 @@ export async function startBenchServer(env: Record<string, string>): Promise<Ben
     pid,
     fixtures,
     logFile,
+    sqliteFile: fixtures.database === 'sqlite' ? path.join(dataDir, 'kspay.sqlite') : null,
     memory: () => ({ peak: statusKb(pid, 'VmHWM'), current: statusKb(pid, 'VmRSS') }),
     cpuMs: () => cpuMs(pid),
     async stop() {
@@ -128,13 +131,19 @@ export interface LoadedProcess {
 
 /**
  * Starts `src/server/bare.ts` (benchmark 1's peer: a bare Hono app, no project code) as its
- * own Node process, started as the bench server is, and waits until it listens.
+ * own Node process, started as the bench server is, and waits until it listens. Given the
+ * measured server's SQLite file, it also answers the floor route `/bench/one-read`.
  */
-export async function startBareServer(): Promise<LoadedProcess> {
+export async function startBareServer(sqliteFile: string | null): Promise<LoadedProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/bare.ts'], {
     cwd: BENCH_DIR,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port) },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      ...(sqliteFile ? { BENCH_SQLITE_FILE: sqliteFile } : {})
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc']
   });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { getPath } from 'hono/utils/url';
 import {
   createApp,
   loadConfig,
@@ -82,8 +83,10 @@ const bench = new Hono()
     return c.body(fs.readFileSync(path.join(pageDir, file)), 200, { 'content-type': type });
   });
 
+// The path read as Hono reads it (no URL parse): this split adds well under a microsecond to
+// what production's `serve({ fetch: app.fetch })` spends on an API request.
 const fetch = (req: Request, env: unknown) =>
-  new URL(req.url).pathname.startsWith('/bench/') ? bench.fetch(req, env) : api.fetch(req, env);
+  getPath(req).startsWith('/bench/') ? bench.fetch(req, env) : api.fetch(req, env);
 
 const fixtures = {
   payments: await merchant('payments'),
