@@ -94,7 +94,7 @@ const domainRemove = createRoute({
  * needs a recent password, as key actions do.
  */
 export function appSettingsRoutes(s: Services) {
-  const audit = auditStore(s.db.db);
+  const audit = auditStore(s.db, s.clock);
   const domains = domainStore(s.db, s.clock);
   const scope = [requireSession(s), requireOwnedApp(s)] as const;
   const recent = requireRecentAuth(s);

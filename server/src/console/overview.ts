@@ -28,8 +28,8 @@ const overview = createRoute({
  * transactions. Someone else's app answers 404 like a missing one.
  */
 export function overviewRoutes(s: Services) {
-  const metrics = metricsStore(s.db.db);
-  const users = userStore(s.db.db, s.clock);
+  const metrics = metricsStore(s.db, s.clock);
+  const users = userStore(s.db, s.clock);
   const app = new RouteApp<AppScopedEnv>({ defaultHook: apiHook });
   app.use('/:appId/overview', requireSession(s), requireOwnedApp(s));
   return app.openapi(overview, async (c) => {

@@ -91,8 +91,8 @@ const csvExport = createRoute({
  * match as CSV, a thousand rows per query, pulled only as fast as the client reads.
  */
 export function transactionHistoryRoutes(s: Services) {
-  const history = historyStore(s.db);
-  const users = userStore(s.db.db, s.clock);
+  const history = historyStore(s.db, s.clock);
+  const users = userStore(s.db, s.clock);
   const zoneOf = async (userId: string) => (await users.timeZone(userId)) ?? 'UTC';
   const scope = [requireSession(s), requireOwnedApp(s)] as const;
 

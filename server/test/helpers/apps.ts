@@ -31,7 +31,10 @@ export async function merchant(t: T): Promise<TestMerchant> {
       updated_at: now
     })
     .execute();
-  const { token } = await sessionStore(db, t.clock).create(id, { ip: null, userAgent: null });
+  const { token } = await sessionStore(t.services.db, t.clock).create(id, {
+    ip: null,
+    userAgent: null
+  });
   return { id, cookie: `kspay_session=${token}` };
 }
 

@@ -71,7 +71,7 @@ export function historyOrder(rows: { created_at: string; id: string }[]): string
 
 /** A new session for `m` at the clock's time (suites that move the clock past session expiry). */
 export async function freshSession(t: TestServer, m: Merchant): Promise<Merchant> {
-  const store = sessionStore(t.services.db.db, t.clock);
+  const store = sessionStore(t.services.db, t.clock);
   const { token } = await store.create(m.id, { ip: null, userAgent: null });
   return { ...m, token, cookie: `${sessionCookieName(t.services.config.publicOrigin)}=${token}` };
 }
