@@ -33,13 +33,12 @@ interface Order {
  * no body. The signature names one transaction of the token's app, made with the token's pair.
  */
 describeEachDialect('payments API: process by x-signature alone', (dialect) => {
-  let t: TestServer, appId: string, pair: KeyPair, token: string;
+  let t: TestServer, pair: KeyPair, token: string;
   let otherToken: string;
-  let otherAppId: string;
   beforeAll(async () => {
     t = await testServer(dialect);
-    ({ appId, pair, token } = await payingApp(t));
-    ({ appId: otherAppId, token: otherToken } = await payingApp(t));
+    ({ pair, token } = await payingApp(t));
+    ({ token: otherToken } = await payingApp(t));
   });
   afterAll(() => closeServer(t));
 
