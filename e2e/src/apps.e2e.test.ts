@@ -4,44 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { hasChromium } from './harness/browser';
 import { merchant, pressSignOut, signIn, signUp, useStack } from './harness/fixture';
 import { badge, noise, png } from './harness/png';
-
-interface AppInput {
-  name: string;
-  email?: string;
-  address?: string;
-  phone?: string;
-  country?: string;
-  state?: string;
-  city?: string;
-  postalCode?: string;
-}
+import { fillApp, pickCountry } from './harness/app-form';
+import { serverApps as pulled } from './harness/sync-api';
 
 const logoFile = () => ({
   name: 'logo.png',
   mimeType: 'image/png',
   buffer: png(64, 64, badge(64))
 });
-
-async function pickCountry(page: Page, name: string) {
-  const box = page.getByRole('combobox', { name: 'Country', exact: true });
-  await box.fill(name.slice(0, 4));
-  await page.getByRole('option', { name, exact: true }).click();
-}
-
-/** Fills the Register an App form as a merchant would (India, Karnataka by default). */
-async function fillApp(page: Page, app: AppInput) {
-  await page.getByLabel('App Name').fill(app.name);
-  await page.getByLabel('Email').fill(app.email ?? 'pay@shop.example');
-  await page.getByLabel('Address').fill(app.address ?? '12 MG Road');
-  await pickCountry(page, app.country ?? 'India');
-  if (app.state !== '') {
-    await page.getByRole('combobox', { name: 'State', exact: true }).fill('Karn');
-    await page.getByRole('option', { name: app.state ?? 'Karnataka' }).click();
-  }
-  await page.getByLabel('Phone Number').fill(app.phone ?? '98765 43210');
-  await page.getByLabel('City').fill(app.city ?? 'Bengaluru');
-  await page.getByLabel('Zip Code/Postal Code').fill(app.postalCode ?? '560038');
-}
 
 /** Online, "Add App" opens the new app's overview with "App registered"; back to the list. */
 async function backToApps(page: Page) {
@@ -90,22 +60,7 @@ describe.skipIf(!hasChromium)('apps in Chromium', () => {
   const stack = useStack();
 
   /** The merchant's apps as the server has them (a pull from cursor 0, same session cookie). */
-  async function serverApps(page: Page) {
-    const res = await page.request.post('/api/sync/pull', {
-      headers: { Origin: stack.server.origin },
-      data: {
-        clientId: 'cl_e2eReaderOnly000000',
-        schemaVersion: SYNC_SCHEMA_VERSION,
-        cursor: 0,
-        rejectionsAfter: 0
-      }
-    });
-    expect(res.status()).toBe(200);
-    const body = (await res.json()) as {
-      apps: { id: string; name: string; city: string | null; status: string; deleted: boolean }[];
-    };
-    return body.apps.filter((a) => !a.deleted);
-  }
+  const serverApps = (page: Page) => pulled(page, stack.server.origin);
 
   async function newMerchant(prefix: string) {
     const ctx = await stack.context();

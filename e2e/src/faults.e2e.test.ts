@@ -2,6 +2,7 @@ import { SYNC_SCHEMA_VERSION } from '@kspay/shared';
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from './harness/browser';
+import { fillApp, openForm } from './harness/app-form';
 import { merchant, signUp, useStack } from './harness/fixture';
 
 type Fault =
@@ -66,17 +67,6 @@ function injector() {
     }
   };
   return { handle, applied, count: () => n };
-}
-
-async function fillApp(page: Page, name: string, city: string) {
-  await page.getByLabel('App Name').fill(name);
-  await page.getByLabel('Email').fill('pay@shop.example');
-  await page.getByLabel('Address').fill('12 MG Road');
-  const country = page.getByRole('combobox', { name: 'Country', exact: true });
-  await country.fill('Indi');
-  await page.getByRole('option', { name: 'India', exact: true }).click();
-  await page.getByLabel('City').fill(city);
-  await page.getByLabel('Zip Code/Postal Code').fill('560038');
 }
 
 interface Row {
@@ -153,9 +143,8 @@ describe.skipIf(!hasChromium)('network faults between the browser and the server
 
     const names = ['Flaky Chai', 'Lossy Lassi', 'Doubled Dosa', 'Slow Samosa'];
     for (const name of names) {
-      await page.getByRole('link', { name: 'Add App' }).first().click();
-      await page.getByRole('heading', { name: 'Register an App' }).waitFor();
-      await fillApp(page, name, 'Bengaluru');
+      await openForm(page);
+      await fillApp(page, { name, state: '', phone: '' });
       await page.getByRole('button', { name: 'Add App' }).click();
       // Online, a new app opens on its overview; the list is one link away.
       await page.waitForURL(/\/apps\/ap_/);

@@ -1,11 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { HistoryPage, Overview } from '@kspay/shared';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hasChromium } from './harness/browser';
-import { signIn, useStack } from './harness/fixture';
+import { getJson, useDemoStack } from './harness/demo';
+import { signIn } from './harness/fixture';
 import { registerAppsViaSync } from './harness/sync-api';
 
 /**
@@ -14,13 +13,6 @@ import { registerAppsViaSync } from './harness/sync-api';
  * payments API over the past 60 days before it listens. A small run keeps the file quick.
  */
 const SEEDED = 150;
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kspay-e2e-demo-'));
-
-interface DemoState {
-  email: string;
-  password: string;
-  apps: { id: string; name: string }[];
-}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -29,19 +21,13 @@ const digits = (text: string) => Number(text.replace(/[^\d]/g, ''));
 /** The value of one overview card (`<dt>label</dt><dd>value</dd>`). */
 const figure = (page: Page, label: string) => page.locator(`dt:text-is("${label}") + dd`).first();
 
-async function json<T>(page: Page, url: string): Promise<T> {
-  const res = await page.request.get(url);
-  expect(res.status(), url).toBe(200);
-  return (await res.json()) as T;
-}
-
 /** Every transaction id the history API lists for a filter, following its keyset cursor. */
 async function allIds(page: Page, appId: string, filter: Record<string, string>) {
   const ids: string[] = [];
   let cursor: string | null = null;
   do {
     const q = new URLSearchParams({ ...filter, limit: '100', ...(cursor ? { cursor } : {}) });
-    const p: HistoryPage = await json(page, `/api/apps/${appId}/transactions?${q}`);
+    const p: HistoryPage = await getJson(page, `/api/apps/${appId}/transactions?${q}`);
     ids.push(...p.transactions.map((t) => t.id));
     cursor = p.nextCursor;
   } while (cursor);
@@ -54,17 +40,7 @@ async function installed(page: Page): Promise<void> {
 }
 
 describe.skipIf(!hasChromium)('App Overview and Transactions on the demo data', () => {
-  const stack = useStack({
-    entry: 'demo',
-    dataDir,
-    env: { DEMO_DATA_DIR: dataDir, DEMO_TRANSACTIONS: String(SEEDED), DEMO_DAYS: '60' }
-  });
-  let demo: DemoState;
-
-  beforeAll(() => {
-    demo = JSON.parse(fs.readFileSync(path.join(dataDir, 'demo.json'), 'utf8')) as DemoState;
-  });
-  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const { stack, demo } = useDemoStack({ transactions: SEEDED, days: 60 });
 
   async function signedIn(): Promise<{ ctx: BrowserContext; page: Page }> {
     const ctx = await stack.context();
@@ -80,7 +56,7 @@ describe.skipIf(!hasChromium)('App Overview and Transactions on the demo data', 
     for (const app of demo.apps) {
       await page.goto(`/apps/${app.id}`);
       await figure(page, 'Total transactions').waitFor();
-      const o: Overview = await json(page, `/api/apps/${app.id}/overview`);
+      const o: Overview = await getJson(page, `/api/apps/${app.id}/overview`);
       expect(digits(await figure(page, 'Total transactions').innerText())).toBe(o.allTime.count);
       expect(digits(await figure(page, 'Today so far').innerText())).toBe(o.today.count);
       const rate =
@@ -109,7 +85,7 @@ describe.skipIf(!hasChromium)('App Overview and Transactions on the demo data', 
   it('pages through the history and finds a transaction by its ID', async () => {
     const { ctx, page } = await signedIn();
     const app = demo.apps[0]!;
-    const listed: HistoryPage = await json(page, `/api/apps/${app.id}/transactions?limit=60`);
+    const listed: HistoryPage = await getJson(page, `/api/apps/${app.id}/transactions?limit=60`);
     const wanted = listed.transactions[37]!;
 
     await page.goto(`/apps/${app.id}/transactions`);
@@ -139,7 +115,7 @@ describe.skipIf(!hasChromium)('App Overview and Transactions on the demo data', 
   it('refuses a range the API would refuse, then downloads exactly the rows of the filter as CSV', async () => {
     const { ctx, page } = await signedIn();
     const app = demo.apps[1]!;
-    const o: Overview = await json(page, `/api/apps/${app.id}/overview`);
+    const o: Overview = await getJson(page, `/api/apps/${app.id}/overview`);
     const today = o.today.day;
     const todayMs = Date.parse(`${today}T00:00:00Z`);
     await page.goto(`/apps/${app.id}/transactions`);

@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { SYNC_SCHEMA_VERSION } from '@kspay/shared';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasChromium } from './harness/browser';
 import { merchant, signIn, signUp, useStack } from './harness/fixture';
 import { browserProfile } from './harness/profile';
-import { registerAppsViaSync } from './harness/sync-api';
+import { openForm, submitApp } from './harness/app-form';
+import { registerAppsViaSync, serverApps } from './harness/sync-api';
 
 /** Where to leave the dialog's screenshots for a person to look at (unset: none taken). */
 const SHOTS = process.env.SCREENSHOT_DIR;
@@ -22,34 +22,6 @@ async function shoot(page: Page, name: string) {
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
-/** Opens the registration form (its code loads now, so it also works offline after). */
-async function openForm(page: Page) {
-  await page.getByRole('link', { name: 'Add App' }).first().click();
-  await page.getByRole('heading', { name: 'Register an App' }).waitFor();
-}
-
-/** Fills and submits the open registration form: a valid shop in Bengaluru. */
-async function submitApp(page: Page, name: string) {
-  await page.getByLabel('App Name').fill(name);
-  await page.getByLabel('Email').fill('pay@shop.example');
-  await page.getByLabel('Address').fill('12 MG Road');
-  const country = page.getByRole('combobox', { name: 'Country', exact: true });
-  await country.fill('Indi');
-  await page.getByRole('option', { name: 'India', exact: true }).click();
-  await expect.poll(() => country.inputValue(), { timeout: 5_000 }).toBe('India');
-  const state = page.getByRole('combobox', { name: 'State', exact: true });
-  await expect.poll(() => state.isEnabled(), { timeout: 5_000 }).toBe(true);
-  await state.fill('Karn');
-  await page.getByRole('option', { name: /^Karn/ }).first().click();
-  await page.getByLabel('Phone Number').fill('98765 43210');
-  await page.getByLabel('City').fill('Bengaluru');
-  await page.getByLabel('Zip Code/Postal Code').fill('560038');
-  await page.getByRole('button', { name: 'Add App' }).click();
-  // Saved on this device (online or not) before the test moves on: leaving mid-save would keep
-  // the form's draft, and the next "Add App" would reopen it.
-  await page.getByText('App registered').first().waitFor();
-}
-
 /** Opens "Sync details" as a merchant does: by clicking the sync status in the header. */
 async function openDetails(page: Page) {
   await page.getByRole('status', { name: 'Sync status' }).getByRole('button').click();
@@ -61,23 +33,8 @@ async function openDetails(page: Page) {
 describe.skipIf(!hasChromium)('sync details in Chromium', () => {
   const stack = useStack();
 
-  async function serverAppNames(page: Page) {
-    const res = await page.request.post('/api/sync/pull', {
-      headers: { Origin: stack.server.origin },
-      data: {
-        clientId: 'cl_e2eReaderOnly000000',
-        schemaVersion: SYNC_SCHEMA_VERSION,
-        cursor: 0,
-        rejectionsAfter: 0
-      }
-    });
-    expect(res.status()).toBe(200);
-    const body = (await res.json()) as { apps: { name: string; deleted: boolean }[] };
-    return body.apps
-      .filter((a) => !a.deleted)
-      .map((a) => a.name)
-      .sort();
-  }
+  const serverAppNames = async (page: Page) =>
+    (await serverApps(page, stack.server.origin)).map((a) => a.name).sort();
 
   it('lists a refused change with its reason, and resubmits it after a fix', async () => {
     const ctx = await stack.context();
@@ -221,18 +178,8 @@ describe.skipIf(!hasChromium)('background sync in Chromium', () => {
     const reader = await stack.context();
     const readerPage = await reader.newPage();
     expect(await signIn(readerPage, m.email, m.password)).toBe(200);
-    const names = async () => {
-      const res = await readerPage.request.post('/api/sync/pull', {
-        headers: { Origin: stack.server.origin },
-        data: {
-          clientId: 'cl_e2eReaderOnly000000',
-          schemaVersion: SYNC_SCHEMA_VERSION,
-          cursor: 0,
-          rejectionsAfter: 0
-        }
-      });
-      return ((await res.json()) as { apps: { name: string }[] }).apps.map((a) => a.name);
-    };
+    const names = async () =>
+      (await serverApps(readerPage, stack.server.origin)).map((a) => a.name);
     // No tab of the console is open and the one that queued the change closed while offline, so
     // only the service worker can send it: Chromium may fire the sync itself as the connection
     // returns, or the dispatch below does.

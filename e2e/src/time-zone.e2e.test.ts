@@ -1,12 +1,12 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Account, HistoryPage, Overview } from '@kspay/shared';
 import { localDay } from '@kspay/shared/time-zone';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hasChromium } from './harness/browser';
-import { merchant, signIn, signUp, useStack } from './harness/fixture';
+import { getJson, useDemoStack } from './harness/demo';
+import { merchant, signIn, signUp } from './harness/fixture';
 
 /**
  * The merchant's own time zone, in a browser that runs in Asia/Kolkata (+05:30) against the
@@ -17,20 +17,7 @@ import { merchant, signIn, signUp, useStack } from './harness/fixture';
 const ZONE = 'Asia/Kolkata';
 const KOLKATA = ['Asia/Kolkata', 'Asia/Calcutta'];
 const SEEDED = 150;
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kspay-e2e-tz-'));
 const shots = process.env.E2E_SHOTS;
-
-interface DemoState {
-  email: string;
-  password: string;
-  apps: { id: string; name: string }[];
-}
-
-async function json<T>(page: Page, url: string): Promise<T> {
-  const res = await page.request.get(url);
-  expect(res.status(), url).toBe(200);
-  return (await res.json()) as T;
-}
 
 async function shoot(page: Page, name: string) {
   if (!shots) return;
@@ -47,16 +34,7 @@ async function shoot(page: Page, name: string) {
 }
 
 describe.skipIf(!hasChromium)('the merchant time zone (browser in Asia/Kolkata)', () => {
-  const stack = useStack({
-    entry: 'demo',
-    dataDir,
-    env: { DEMO_DATA_DIR: dataDir, DEMO_TRANSACTIONS: String(SEEDED), DEMO_DAYS: '60' }
-  });
-  let demo: DemoState;
-  beforeAll(() => {
-    demo = JSON.parse(fs.readFileSync(path.join(dataDir, 'demo.json'), 'utf8')) as DemoState;
-  });
-  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const { stack, demo } = useDemoStack({ transactions: SEEDED, days: 60 });
 
   const kolkata = (): Promise<BrowserContext> =>
     stack.browser.newContext({
@@ -80,7 +58,7 @@ describe.skipIf(!hasChromium)('the merchant time zone (browser in Asia/Kolkata)'
     const ctx = await kolkata();
     const page = await ctx.newPage();
     await signUp(page, merchant('tz'));
-    expect(KOLKATA).toContain((await json<Account>(page, '/api/account')).timeZone);
+    expect(KOLKATA).toContain((await getJson<Account>(page, '/api/account')).timeZone);
 
     await page.goto('/profile');
     const picker = page.getByRole('combobox', { name: 'Time zone' });
@@ -89,7 +67,7 @@ describe.skipIf(!hasChromium)('the merchant time zone (browser in Asia/Kolkata)'
       .toMatch(/^Asia\/(Kolkata|Calcutta) \(UTC\+05:30\)$/);
     await shoot(page, 'profile');
     await saveZone(page, 'kathmandu', /Kathmandu|Katmandu/);
-    expect((await json<Account>(page, '/api/account')).timeZone).toMatch(/^Asia\/Kat(h)?mandu$/);
+    expect((await getJson<Account>(page, '/api/account')).timeZone).toMatch(/^Asia\/Kat(h)?mandu$/);
     await page.reload();
     await expect.poll(() => picker.inputValue()).toContain('+05:45');
     await ctx.close();
@@ -101,10 +79,10 @@ describe.skipIf(!hasChromium)('the merchant time zone (browser in Asia/Kolkata)'
     expect(await signIn(page, demo.email, demo.password)).toBe(200);
     await page.getByRole('heading', { name: 'Your Apps' }).waitFor();
     await saveZone(page, 'kolkata', /Kolkata|Calcutta/);
-    const zone = (await json<Account>(page, '/api/account')).timeZone;
+    const zone = (await getJson<Account>(page, '/api/account')).timeZone;
 
     const app = demo.apps[0]!;
-    const o: Overview = await json(page, `/api/apps/${app.id}/overview`);
+    const o: Overview = await getJson(page, `/api/apps/${app.id}/overview`);
     expect(o.today.day).toBe(localDay(o.asOf, ZONE));
     const busy = [...o.series].filter((d) => d.count > 0).slice(-3);
     const from = busy[0]!.day;
@@ -132,7 +110,7 @@ describe.skipIf(!hasChromium)('the merchant time zone (browser in Asia/Kolkata)'
 
     // Everything the filter matches, paged through the API, is the chart's count for those days.
     const q = new URLSearchParams({ from, to, limit: '100' });
-    const page1: HistoryPage = await json(page, `/api/apps/${app.id}/transactions?${q}`);
+    const page1: HistoryPage = await getJson(page, `/api/apps/${app.id}/transactions?${q}`);
     const days = page1.transactions.map((t) => localDay(t.createdAt, zone));
     expect(days.every((d) => d >= from && d <= to)).toBe(true);
     expect(page1.transactions.length).toBe(Math.min(expected, 100));

@@ -1,46 +1,22 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { HistoryPage, Overview } from '@kspay/shared';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hasChromium } from './harness/browser';
-import { signIn, useStack } from './harness/fixture';
+import { getJson, useDemoStack } from './harness/demo';
+import { signIn } from './harness/fixture';
 
 /**
  * The Transactions page as finance uses it, on the demo's data (`pnpm demo`'s own server):
  * the status filter and its count, a transaction's details with copyable ids, and date
  * errors that say the fix. Screenshots land in `SCREENSHOT_DIR` when it is set.
  */
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kspay-e2e-tx-'));
 const shots = process.env.SCREENSHOT_DIR;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-interface DemoState {
-  email: string;
-  password: string;
-  apps: { id: string; name: string }[];
-}
-
-async function json<T>(page: Page, url: string): Promise<T> {
-  const res = await page.request.get(url);
-  expect(res.status(), url).toBe(200);
-  return (await res.json()) as T;
-}
-
 describe.skipIf(!hasChromium)('Transactions: status filter, details, date errors', () => {
-  const stack = useStack({
-    entry: 'demo',
-    dataDir,
-    env: { DEMO_DATA_DIR: dataDir, DEMO_TRANSACTIONS: '120', DEMO_DAYS: '30' }
-  });
-  let demo: DemoState;
-
-  beforeAll(() => {
-    demo = JSON.parse(fs.readFileSync(path.join(dataDir, 'demo.json'), 'utf8')) as DemoState;
-  });
-  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const { stack, demo } = useDemoStack({ transactions: 120, days: 30 });
 
   async function transactionsPage(): Promise<{ ctx: BrowserContext; page: Page; appId: string }> {
     const ctx = await stack.context();
@@ -56,11 +32,11 @@ describe.skipIf(!hasChromium)('Transactions: status filter, details, date errors
 
   it('filters by status: only those rows, and the count of every match', async () => {
     const { ctx, page, appId } = await transactionsPage();
-    const all: HistoryPage = await json(page, `/api/apps/${appId}/transactions?limit=1`);
+    const all: HistoryPage = await getJson(page, `/api/apps/${appId}/transactions?limit=1`);
     const count = page.getByRole('status').filter({ hasText: /^\d[\d,]* transactions?/ });
     await expect.poll(() => count.innerText()).toMatch(new RegExp(`^${all.total} transaction`));
 
-    const failed: HistoryPage = await json(
+    const failed: HistoryPage = await getJson(
       page,
       `/api/apps/${appId}/transactions?status=failed&limit=100`
     );
@@ -90,7 +66,7 @@ describe.skipIf(!hasChromium)('Transactions: status filter, details, date errors
 
   it('opens a row’s "Transaction details": its fields, its timeline, ids to copy', async () => {
     const { ctx, page, appId } = await transactionsPage();
-    const first: HistoryPage = await json(page, `/api/apps/${appId}/transactions?limit=1`);
+    const first: HistoryPage = await getJson(page, `/api/apps/${appId}/transactions?limit=1`);
     const tx = first.transactions[0]!;
     const table = page.getByRole('region', { name: 'Transactions' });
     await table.getByRole('button', { name: tx.id }).click();
@@ -131,7 +107,7 @@ describe.skipIf(!hasChromium)('Transactions: status filter, details, date errors
 
   it('says how to fix a date range, with no empty state under the error', async () => {
     const { ctx, page, appId } = await transactionsPage();
-    const o: Overview = await json(page, `/api/apps/${appId}/overview`);
+    const o: Overview = await getJson(page, `/api/apps/${appId}/overview`);
     const todayMs = Date.parse(`${o.today.day}T00:00:00Z`);
     const from = page.getByLabel('From');
     const to = page.getByLabel('To');

@@ -13,10 +13,11 @@ import {
   push,
   syncTables,
   type T,
-  type TestMerchant
+  type TestMerchant,
+  serverWithMerchant
 } from './helpers/apps';
 import { expectError } from './helpers/security';
-import { describeEachDialect, testServer } from './helpers/services';
+import { describeEachDialect } from './helpers/services';
 
 const ascii = (s: string) => Uint8Array.from([...s].map((c) => c.charCodeAt(0)));
 
@@ -26,8 +27,7 @@ describeEachDialect(
     let t: T;
     let m: TestMerchant;
     beforeAll(async () => {
-      t = await testServer(dialect);
-      m = await merchant(t);
+      ({ t, m } = await serverWithMerchant(dialect));
     });
     afterAll(() => t.close());
 

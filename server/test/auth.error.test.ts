@@ -117,7 +117,7 @@ describeEachDialect('accounts: refusals a merchant sees', (dialect) => {
 
   it('refuses a made-up, used or expired reset token with 410 and changes nothing', async () => {
     const m = await createMerchant(t);
-    const resets = passwordResetStore(t.services.db.db, t.clock);
+    const resets = passwordResetStore(t.services.db, t.clock);
     const reset = (token: string, password = 'brand new passphrase') =>
       call(t, 'POST', '/api/auth/reset-password', { body: { token, password } });
     const message = 'This reset link has expired or was already used. Ask for a new one.';
@@ -140,7 +140,7 @@ describeEachDialect('accounts: refusals a merchant sees', (dialect) => {
 
   it('keeps the reset link usable when the new password is refused as common', async () => {
     const m = await createMerchant(t);
-    const { token } = await passwordResetStore(t.services.db.db, t.clock).create(m.id);
+    const { token } = await passwordResetStore(t.services.db, t.clock).create(m.id);
     const common = await call(t, 'POST', '/api/auth/reset-password', {
       body: { token, password: 'password123' }
     });
@@ -157,7 +157,7 @@ describeEachDialect('accounts: refusals a merchant sees', (dialect) => {
 
   it('lets exactly one of two racing resets with the same token win', async () => {
     const m = await createMerchant(t);
-    const { token } = await passwordResetStore(t.services.db.db, t.clock).create(m.id);
+    const { token } = await passwordResetStore(t.services.db, t.clock).create(m.id);
     const results = await Promise.all(
       ['first racing passphrase', 'second racing passphrase'].map((password) =>
         call(t, 'POST', '/api/auth/reset-password', { body: { token, password } })
@@ -191,7 +191,7 @@ describeEachDialect('accounts: refusals a merchant sees', (dialect) => {
   });
 
   it('reports a duplicate email from the store itself, for sign-ups that race past the check', async () => {
-    const users = userStore(t.services.db.db, t.clock);
+    const users = userStore(t.services.db, t.clock);
     await users.create({ email: 'dup@example.com', name: 'A', passwordHash: 'x' });
     await expect(
       users.create({ email: 'dup@example.com', name: 'B', passwordHash: 'y' })

@@ -95,7 +95,7 @@ describeEachDialect('accounts: sessions and cookies', (dialect) => {
 
   it('signs every other session out when the password is reset', async () => {
     const m = await createMerchant(t);
-    const { token } = await passwordResetStore(t.services.db.db, t.clock).create(m.id);
+    const { token } = await passwordResetStore(t.services.db, t.clock).create(m.id);
     const res = await call(t, 'POST', '/api/auth/reset-password', {
       body: { token, password: PASSWORD }
     });

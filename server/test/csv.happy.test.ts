@@ -1,24 +1,22 @@
 import { addDays, HISTORY_CSV_COLUMNS, localIso, utcDay } from '@kspay/shared';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { allPages, DAY_MS, historyOrder, insertTransactions, toNoon } from './helpers/history';
 import {
-  closeServer,
-  createMerchant,
-  createTestApp,
-  type Merchant,
-  type TestServer
-} from './helpers/payments';
+  allPages,
+  DAY_MS,
+  historyOrder,
+  insertTransactions,
+  merchantAtNoon
+} from './helpers/history';
+import { closeServer, createTestApp, type Merchant, type TestServer } from './helpers/payments';
 import { call } from './helpers/security';
-import { describeEachDialect, testServer } from './helpers/services';
+import { describeEachDialect } from './helpers/services';
 
 describeEachDialect('transactions CSV: the filtered history, properly quoted', (dialect) => {
   let t: TestServer;
   let m: Merchant;
   beforeAll(async () => {
-    t = await testServer(dialect);
-    toNoon(t.clock);
-    m = await createMerchant(t);
+    ({ t, m } = await merchantAtNoon(dialect));
   });
   afterAll(() => closeServer(t));
 

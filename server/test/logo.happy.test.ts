@@ -2,7 +2,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   create,
   fields,
-  merchant,
   newAppId,
   newClientId,
   pngBytes,
@@ -10,10 +9,11 @@ import {
   pull,
   push,
   type T,
-  type TestMerchant
+  type TestMerchant,
+  serverWithMerchant
 } from './helpers/apps';
 import { call, expectError } from './helpers/security';
-import { describeEachDialect, testServer } from './helpers/services';
+import { describeEachDialect } from './helpers/services';
 
 const JPEG = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0, 1]);
 
@@ -23,8 +23,7 @@ describeEachDialect('app logos: stored with the app, served as checked images', 
   let client: string;
   let appId: string;
   beforeAll(async () => {
-    t = await testServer(dialect);
-    m = await merchant(t);
+    ({ t, m } = await serverWithMerchant(dialect));
     client = newClientId();
     appId = newAppId();
     await push(t, m, client, [create(1, appId, fields(), pngLogo(5000, 42))]);

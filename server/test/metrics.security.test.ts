@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { insertTransactions } from './helpers/history';
-import {
-  closeServer,
-  createMerchant,
-  createTestApp,
-  type Merchant,
-  type TestServer
-} from './helpers/payments';
+import { closeServer, ownerAndStranger, type Merchant, type TestServer } from './helpers/payments';
 import { call, expectError, runProtectedRouteCases } from './helpers/security';
 import { describeEachDialect, testServer } from './helpers/services';
 
@@ -17,9 +11,7 @@ describeEachDialect('metrics: the overview is the owner’s only', (dialect) => 
   let appId: string;
   beforeAll(async () => {
     t = await testServer(dialect);
-    owner = await createMerchant(t);
-    other = await createMerchant(t);
-    appId = await createTestApp(t, owner);
+    ({ owner, other, appId } = await ownerAndStranger(t));
     await insertTransactions(t, appId, [{}]);
   });
   afterAll(() => closeServer(t));

@@ -58,7 +58,7 @@ describeEachDialect(
     afterAll(() => closeServer(t));
 
     it('series, today, both periods and yesterday-so-far, for every zone', async () => {
-      const metrics = metricsStore(t.services.db.db);
+      const metrics = metricsStore(t.services.db, t.services.clock);
       let run = 0;
       await fc.assert(
         fc.asyncProperty(

@@ -2,11 +2,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   clientSignature,
   closeServer,
-  createMerchant,
-  createTestApp,
-  generateKeys,
-  INR,
   initiate,
+  INR,
+  payingApp,
   tokensFor,
   v1,
   type KeyPair,
@@ -24,16 +22,10 @@ interface Initiated {
 }
 
 describeEachDialect('sandbox payments: the documented flows', (dialect) => {
-  let t: TestServer;
-  let appId: string;
-  let pair: KeyPair;
-  let token: string;
+  let t: TestServer, appId: string, pair: KeyPair, token: string;
   beforeAll(async () => {
     t = await testServer(dialect);
-    const m = await createMerchant(t);
-    appId = await createTestApp(t, m);
-    pair = await generateKeys(t, m, appId);
-    token = (await tokensFor(t, appId, pair)).accessToken;
+    ({ appId, pair, token } = await payingApp(t));
   });
   afterAll(() => closeServer(t));
 

@@ -11,16 +11,16 @@ import {
   pull,
   push,
   type T,
-  type TestMerchant
+  type TestMerchant,
+  serverWithMerchant
 } from './helpers/apps';
-import { describeEachDialect, testServer } from './helpers/services';
+import { describeEachDialect } from './helpers/services';
 
 describeEachDialect('sync: registering and editing apps', (dialect) => {
   let t: T;
   let m: TestMerchant;
   beforeAll(async () => {
-    t = await testServer(dialect);
-    m = await merchant(t);
+    ({ t, m } = await serverWithMerchant(dialect));
   });
   afterAll(() => t.close());
 

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   create,
-  merchant,
   newClientId,
   pull,
   push,
   type T,
-  type TestMerchant
+  type TestMerchant,
+  serverWithMerchant
 } from './helpers/apps';
-import { describeEachDialect, testServer } from './helpers/services';
+import { describeEachDialect } from './helpers/services';
 
 const WRITERS = 20;
 const CREATES_EACH = 6;
@@ -17,8 +17,7 @@ describeEachDialect('sync: a pull racing concurrent writers', (dialect) => {
   let t: T;
   let m: TestMerchant;
   beforeAll(async () => {
-    t = await testServer(dialect);
-    m = await merchant(t);
+    ({ t, m } = await serverWithMerchant(dialect));
   });
   afterAll(() => t.close());
 

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   create,
   fields,
-  merchant,
   newAppId,
   newClientId,
   post,
@@ -14,9 +13,10 @@ import {
   pushRaw,
   syncTables,
   type T,
-  type TestMerchant
+  type TestMerchant,
+  serverWithMerchant
 } from './helpers/apps';
-import { describeEachDialect, testServer } from './helpers/services';
+import { describeEachDialect } from './helpers/services';
 
 async function expectCode(res: Response, status: number, code: string) {
   expect(res.status).toBe(status);
@@ -27,8 +27,7 @@ describeEachDialect('sync: replays, gaps, refusals and races', (dialect) => {
   let t: T;
   let m: TestMerchant;
   beforeAll(async () => {
-    t = await testServer(dialect);
-    m = await merchant(t);
+    ({ t, m } = await serverWithMerchant(dialect));
   });
   afterAll(() => t.close());
 

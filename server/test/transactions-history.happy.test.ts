@@ -8,28 +8,24 @@ import {
   historyOrder,
   insertTransactions,
   pay,
-  toNoon,
-  type TxInsert
+  type TxInsert,
+  merchantAtNoon
 } from './helpers/history';
 import {
   closeServer,
-  createMerchant,
   createTestApp,
   generateKeys,
   tokensFor,
   type Merchant,
   type TestServer
 } from './helpers/payments';
-import { describeEachDialect, testServer } from './helpers/services';
+import { describeEachDialect } from './helpers/services';
 
 describeEachDialect('transaction history: keyset pages, search and range', (dialect) => {
   let t: TestServer;
   let m: Merchant;
   beforeAll(async () => {
-    t = await testServer(dialect);
-    toNoon(t.clock);
-    t.clock.advance(-20 * DAY_MS);
-    m = await createMerchant(t);
+    ({ t, m } = await merchantAtNoon(dialect, 20));
   });
   afterAll(() => closeServer(t));
 

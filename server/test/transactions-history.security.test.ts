@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { insertTransactions } from './helpers/history';
-import {
-  closeServer,
-  createMerchant,
-  createTestApp,
-  type Merchant,
-  type TestServer
-} from './helpers/payments';
+import { closeServer, ownerAndStranger, type Merchant, type TestServer } from './helpers/payments';
 import { call, expectError, runProtectedRouteCases } from './helpers/security';
 import { describeEachDialect, testServer } from './helpers/services';
 
@@ -20,9 +14,7 @@ describeEachDialect('transaction history: the owner’s only', (dialect) => {
   let txId: string;
   beforeAll(async () => {
     t = await testServer(dialect);
-    owner = await createMerchant(t);
-    other = await createMerchant(t);
-    appId = await createTestApp(t, owner);
+    ({ owner, other, appId } = await ownerAndStranger(t));
     txId = (await insertTransactions(t, appId, [{}]))[0]?.id ?? '';
   });
   afterAll(() => closeServer(t));

@@ -16,27 +16,18 @@ import {
   getJson,
   historyOrder,
   insertTransactions,
-  toNoon,
-  type TxInsert
+  type TxInsert,
+  merchantAtNoon
 } from './helpers/history';
-import {
-  closeServer,
-  createMerchant,
-  createTestApp,
-  type Merchant,
-  type TestServer
-} from './helpers/payments';
+import { closeServer, createTestApp, type Merchant, type TestServer } from './helpers/payments';
 import { call } from './helpers/security';
-import { describeEachDialect, testServer } from './helpers/services';
+import { describeEachDialect } from './helpers/services';
 
 describeEachDialect('transaction history: status filter and total', (dialect) => {
   let t: TestServer;
   let m: Merchant;
   beforeAll(async () => {
-    t = await testServer(dialect);
-    toNoon(t.clock);
-    t.clock.advance(-20 * DAY_MS);
-    m = await createMerchant(t);
+    ({ t, m } = await merchantAtNoon(dialect, 20));
     t.clock.advance(20 * DAY_MS);
     m = await freshSession(t, m);
   });

@@ -8,9 +8,10 @@ import {
   exchange,
   expectKsError,
   generateKeys,
+  initiate,
   INR,
   INR_UPI,
-  initiate,
+  payingApp,
   setAppStatus,
   tokensFor,
   USD_CARD,
@@ -24,16 +25,10 @@ import { describeEachDialect, testServer } from './helpers/services';
 const DAY = 24 * 60 * 60 * 1000;
 
 describeEachDialect('payments API: KS Pay error codes, nothing changed', (dialect) => {
-  let t: TestServer;
-  let appId: string;
-  let pair: KeyPair;
-  let token: string;
+  let t: TestServer, appId: string, pair: KeyPair, token: string;
   beforeAll(async () => {
     t = await testServer(dialect);
-    const m = await createMerchant(t);
-    appId = await createTestApp(t, m);
-    pair = await generateKeys(t, m, appId);
-    token = (await tokensFor(t, appId, pair)).accessToken;
+    ({ appId, pair, token } = await payingApp(t));
   });
   afterAll(() => closeServer(t));
 

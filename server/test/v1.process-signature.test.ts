@@ -7,6 +7,7 @@ import {
   expectKsError,
   generateKeys,
   initiate,
+  payingApp,
   regenerateKeys,
   tokensFor,
   v1,
@@ -32,21 +33,12 @@ interface Order {
  * no body. The signature names one transaction of the token's app, made with the token's pair.
  */
 describeEachDialect('payments API: process by x-signature alone', (dialect) => {
-  let t: TestServer;
-  let appId: string;
-  let pair: KeyPair;
-  let token: string;
+  let t: TestServer, pair: KeyPair, token: string;
   let otherToken: string;
-  let otherAppId: string;
   beforeAll(async () => {
     t = await testServer(dialect);
-    const m = await createMerchant(t);
-    appId = await createTestApp(t, m);
-    pair = await generateKeys(t, m, appId);
-    token = (await tokensFor(t, appId, pair)).accessToken;
-    const o = await createMerchant(t);
-    otherAppId = await createTestApp(t, o);
-    otherToken = (await tokensFor(t, otherAppId, await generateKeys(t, o, otherAppId))).accessToken;
+    ({ pair, token } = await payingApp(t));
+    ({ token: otherToken } = await payingApp(t));
   });
   afterAll(() => closeServer(t));
 

@@ -44,14 +44,17 @@ export async function build(dir: string, count: number, log: (s: string) => void
   const s = await createServices(config);
   const { db } = s.db;
   const now = s.clock.now();
-  const user = await userStore(db, s.clock).create({
+  const user = await userStore(s.db, s.clock).create({
     email: `bench-${count}@example.com`,
     name: 'Bench',
     passwordHash: 'not-used',
     // Not UTC: the overview sums 15-minute buckets per local day of a +05:30 zone.
     timeZone: process.env.BENCH_TIME_ZONE ?? 'Asia/Kolkata'
   });
-  const { token } = await sessionStore(db, s.clock).create(user.id, { ip: null, userAgent: null });
+  const { token } = await sessionStore(s.db, s.clock).create(user.id, {
+    ip: null,
+    userAgent: null
+  });
   const cookie = `${sessionCookieName(config.publicOrigin)}=${token}`;
   const appId = newId('ap');
   const iso = new Date(now.getTime() - 90 * DAY_MS).toISOString();

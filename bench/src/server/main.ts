@@ -26,8 +26,8 @@ const config = loadConfig();
 const services = await createServices(config);
 const api = createApp(services);
 
-const users = userStore(services.db.db, services.clock);
-const sessions = sessionStore(services.db.db, services.clock);
+const users = userStore(services.db, services.clock);
+const sessions = sessionStore(services.db, services.clock);
 const run = Date.now().toString(36);
 
 /** One merchant with a live session per purpose: payments, sync pull, sync push. */

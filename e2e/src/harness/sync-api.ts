@@ -1,6 +1,7 @@
 import { SYNC_SCHEMA_VERSION } from '@kspay/shared';
 import type { AppFields } from '@kspay/shared/apps';
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** A valid app registration in Bengaluru; the email is derived from the name. */
 export function appFields(name: string): AppFields {
@@ -52,4 +53,30 @@ export async function registerAppsViaSync(page: Page, names: string[]): Promise<
   const parsed = JSON.parse(res.text) as { rejections: unknown[] };
   if (parsed.rejections.length > 0) throw new Error(`sync push refused: ${res.text}`);
   return ids;
+}
+
+export interface ServerApp {
+  id: string;
+  name: string;
+  city: string | null;
+  status: string;
+  deleted: boolean;
+}
+
+/**
+ * The merchant's live apps as the server has them: a pull from cursor 0 with the page's
+ * session cookie, as a reader-only client that never pushes.
+ */
+export async function serverApps(page: Page, origin: string): Promise<ServerApp[]> {
+  const res = await page.request.post('/api/sync/pull', {
+    headers: { Origin: origin },
+    data: {
+      clientId: 'cl_e2eReaderOnly000000',
+      schemaVersion: SYNC_SCHEMA_VERSION,
+      cursor: 0,
+      rejectionsAfter: 0
+    }
+  });
+  expect(res.status()).toBe(200);
+  return ((await res.json()) as { apps: ServerApp[] }).apps.filter((a) => !a.deleted);
 }

@@ -42,7 +42,7 @@ const updateAccount = createRoute({
  * (overview, history filter, 90-day rule, CSV) follows it from the next request on.
  */
 export function accountRoutes(s: Services) {
-  const users = userStore(s.db.db, s.clock);
+  const users = userStore(s.db, s.clock);
   const read = async (userId: string): Promise<Account> => {
     const user = await users.findById(userId);
     const timeZone = await users.timeZone(userId);

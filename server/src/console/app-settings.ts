@@ -7,9 +7,8 @@ import {
   domainSchema
 } from '@kspay/shared';
 import { z } from 'zod';
-import { jsonContent, RouteApp } from '../http/openapi';
+import { jsonContent } from '../http/openapi';
 import type { Services } from '../env';
-import { apiHook } from './validate';
 import {
   APP_ERRORS,
   BODY_ERRORS,
@@ -18,13 +17,7 @@ import {
   appIdParam,
   sessionAuth
 } from './contract';
-import {
-  actorOf,
-  requireOwnedApp,
-  requireRecentAuth,
-  type AppScopedEnv
-} from './middleware/app-owner';
-import { requireSession } from './middleware/session';
+import { actorOf, appScopedRoutes, requireRecentAuth } from './middleware/app-owner';
 import { auditStore } from '../store/audit';
 import { domainStore } from '../store/domains';
 
@@ -94,16 +87,10 @@ const domainRemove = createRoute({
  * needs a recent password, as key actions do.
  */
 export function appSettingsRoutes(s: Services) {
-  const audit = auditStore(s.db.db);
+  const audit = auditStore(s.db, s.clock);
   const domains = domainStore(s.db, s.clock);
-  const scope = [requireSession(s), requireOwnedApp(s)] as const;
   const recent = requireRecentAuth(s);
-
-  const app = new RouteApp<AppScopedEnv>({ defaultHook: apiHook });
-  app.use('/:appId/audit', ...scope);
-  app.use('/:appId/domains', ...scope);
-  app.use('/:appId/domains/*', ...scope);
-  return app
+  return appScopedRoutes(s, 'audit', 'domains', 'domains/*')
     .openapi(auditList, async (c) =>
       c.json(await audit.list(c.get('app').id, c.req.valid('query')), 200)
     )

@@ -36,7 +36,7 @@ const logoRoute = createRoute({
  * Registering and editing apps goes through /api/sync, not through routes here.
  */
 export function appRoutes(s: Services) {
-  const apps = appStore(s.db.db);
+  const apps = appStore(s.db, s.clock);
   // The id is validated (400, not the 404 of another app's id): the one route whose path
   // parameter has a validator layer of its own.
   return new RouteApp<AppEnv>({ defaultHook: apiHook }).openapi(

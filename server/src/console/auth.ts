@@ -19,6 +19,7 @@ import { hashToken } from '../lib/tokens';
 import { apiHook } from './validate';
 import { BODY_ERRORS, WRITE_ERRORS, apiResponses, sessionAuth } from './contract';
 import { requireSession, sessionCookieName } from './middleware/session';
+import { withTx } from '../db';
 import { sessionStore } from '../store/sessions';
 import { EmailTakenError, userStore } from '../store/users';
 import { passwordResetRoutes } from './password-reset';
@@ -97,8 +98,8 @@ const reauthenticate = createRoute({
 /** Sign-up, sign-in, sign-out, the current session and re-authentication (under /api/auth). */
 export function authRoutes(s: Services) {
   const { config, clock } = s;
-  const users = userStore(s.db.db, clock);
-  const sessions = sessionStore(s.db.db, clock);
+  const users = userStore(s.db, clock);
+  const sessions = sessionStore(s.db, clock);
   const limiter = createLimiter(s);
   const dummyHash = dummyHasher(config.passwordHashing);
   const meta = (c: Parameters<typeof clientIp>[0]) => ({
@@ -138,8 +139,9 @@ export function authRoutes(s: Services) {
       const { user, session } = await s.db.db
         .transaction()
         .execute(async (trx) => {
-          const user = await userStore(trx, clock).create({ email, name, passwordHash, timeZone });
-          return { user, session: await sessionStore(trx, clock).create(user.id, m) };
+          const tx = withTx(s.db, trx);
+          const user = await userStore(tx, clock).create({ email, name, passwordHash, timeZone });
+          return { user, session: await sessionStore(tx, clock).create(user.id, m) };
         })
         .catch((err: unknown) => {
           // Two sign-ups with one email raced past the check above: the unique index decides.

@@ -6,9 +6,8 @@ import {
   regenerateKeyInput
 } from '@kspay/shared';
 import { z } from 'zod';
-import { jsonContent, RouteApp } from '../http/openapi';
+import { jsonContent } from '../http/openapi';
 import type { Services } from '../env';
-import { apiHook } from './validate';
 import {
   APP_ERRORS,
   BODY_ERRORS,
@@ -17,13 +16,7 @@ import {
   appIdParam,
   sessionAuth
 } from './contract';
-import {
-  actorOf,
-  requireOwnedApp,
-  requireRecentAuth,
-  type AppScopedEnv
-} from './middleware/app-owner';
-import { requireSession } from './middleware/session';
+import { actorOf, appScopedRoutes, requireRecentAuth } from './middleware/app-owner';
 import { keyStore } from '../store/keys';
 
 const tags = ['Merchant console: keys'];
@@ -106,13 +99,8 @@ const enable = keyAction('enable', 'Enable a disabled pair that was not replaced
  */
 export function keysRoutes(s: Services) {
   const keys = keyStore(s.db, s.clock);
-  const scope = [requireSession(s), requireOwnedApp(s)] as const;
   const recent = requireRecentAuth(s);
-
-  const app = new RouteApp<AppScopedEnv>({ defaultHook: apiHook });
-  app.use('/:appId/keys', ...scope);
-  app.use('/:appId/keys/*', ...scope);
-  return app
+  return appScopedRoutes(s, 'keys', 'keys/*')
     .openapi(list, async (c) => c.json({ keys: await keys.list(c.get('app').id) }, 200))
     .openapi({ ...generate, middleware: [recent] }, async (c) => {
       const created = await keys.generate(c.get('app').id, actorOf(c, s));

@@ -1,11 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { overviewQuerySchema, overviewSchema, type Overview } from '@kspay/shared';
-import { jsonContent, RouteApp } from '../http/openapi';
+import { jsonContent } from '../http/openapi';
 import type { Services } from '../env';
-import { apiHook } from './validate';
 import { APP_ERRORS, apiResponses, appIdParam, sessionAuth } from './contract';
-import { requireOwnedApp, type AppScopedEnv } from './middleware/app-owner';
-import { requireSession } from './middleware/session';
+import { appScopedRoutes } from './middleware/app-owner';
 import { metricsStore } from '../store/metrics';
 import { userStore } from '../store/users';
 
@@ -28,11 +26,9 @@ const overview = createRoute({
  * transactions. Someone else's app answers 404 like a missing one.
  */
 export function overviewRoutes(s: Services) {
-  const metrics = metricsStore(s.db.db);
-  const users = userStore(s.db.db, s.clock);
-  const app = new RouteApp<AppScopedEnv>({ defaultHook: apiHook });
-  app.use('/:appId/overview', requireSession(s), requireOwnedApp(s));
-  return app.openapi(overview, async (c) => {
+  const metrics = metricsStore(s.db, s.clock);
+  const users = userStore(s.db, s.clock);
+  return appScopedRoutes(s, 'overview').openapi(overview, async (c) => {
     const { days } = c.req.valid('query');
     const timeZone = (await users.timeZone(c.get('session').userId)) ?? 'UTC';
     const answer: Overview = await metrics.overview(c.get('app').id, s.clock.now(), days, timeZone);

@@ -15,6 +15,7 @@ import type { Limiter } from '../lib/rate-limit';
 import { apiHook } from './validate';
 import { BODY_ERRORS, WRITE_ERRORS, apiResponses } from './contract';
 import { passwordResetStore } from '../store/password-resets';
+import { withTx } from '../db';
 import { sessionStore } from '../store/sessions';
 import { userStore } from '../store/users';
 
@@ -77,8 +78,8 @@ const reset = createRoute({
 
 export function passwordResetRoutes(s: Services, limiter: Limiter) {
   const { config, clock } = s;
-  const users = userStore(s.db.db, clock);
-  const resets = passwordResetStore(s.db.db, clock);
+  const users = userStore(s.db, clock);
+  const resets = passwordResetStore(s.db, clock);
 
   return new RouteApp<AppEnv>({ defaultHook: apiHook })
     .openapi(forgot, async (c) => {
@@ -115,9 +116,10 @@ export function passwordResetRoutes(s: Services, limiter: Limiter) {
         userAgent: c.req.header('user-agent') ?? null
       };
       const { user, session } = await s.db.db.transaction().execute(async (trx) => {
-        const txResets = passwordResetStore(trx, clock);
-        const txUsers = userStore(trx, clock);
-        const txSessions = sessionStore(trx, clock);
+        const tx = withTx(s.db, trx);
+        const txResets = passwordResetStore(tx, clock);
+        const txUsers = userStore(tx, clock);
+        const txSessions = sessionStore(tx, clock);
         // The conditional update inside consume() is what makes the link single-use.
         const userId = await txResets.consume(token);
         const user = userId ? await txUsers.findById(userId) : null;

@@ -13,13 +13,11 @@ import {
 import { stringify } from 'csv-stringify/sync';
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { jsonContent, RouteApp } from '../http/openapi';
+import { jsonContent } from '../http/openapi';
 import type { Services } from '../env';
 import { ApiError } from '../lib/errors';
-import { apiHook } from './validate';
 import { APP_ERRORS, apiResponses, appIdParam, sessionAuth } from './contract';
-import { requireOwnedApp, type AppScopedEnv } from './middleware/app-owner';
-import { requireSession } from './middleware/session';
+import { appScopedRoutes } from './middleware/app-owner';
 import type { AppState } from '../store/apps-access';
 import { historyStore, type HistoryFilterInstants } from '../store/transaction-history';
 import { userStore } from '../store/users';
@@ -91,15 +89,10 @@ const csvExport = createRoute({
  * match as CSV, a thousand rows per query, pulled only as fast as the client reads.
  */
 export function transactionHistoryRoutes(s: Services) {
-  const history = historyStore(s.db);
-  const users = userStore(s.db.db, s.clock);
+  const history = historyStore(s.db, s.clock);
+  const users = userStore(s.db, s.clock);
   const zoneOf = async (userId: string) => (await users.timeZone(userId)) ?? 'UTC';
-  const scope = [requireSession(s), requireOwnedApp(s)] as const;
-
-  const app = new RouteApp<AppScopedEnv>({ defaultHook: apiHook });
-  app.use('/:appId/transactions', ...scope);
-  app.use('/:appId/transactions.csv', ...scope);
-  return app
+  return appScopedRoutes(s, 'transactions', 'transactions.csv')
     .openapi(page, async (c) => {
       const q = c.req.valid('query');
       const app = c.get('app');

@@ -18,6 +18,14 @@ export interface Db {
   close(): Promise<void>;
 }
 
+/**
+ * The same database seen through a Kysely transaction, for a store used inside one: its
+ * queries run on `trx`; `reads` stay the compiled committed-state reads.
+ */
+export function withTx(database: Db, trx: Kysely<Database>): Db {
+  return { ...database, db: trx };
+}
+
 export interface DbOptions {
   databaseUrl?: string | undefined;
   /** SQLite file; defaults to `<dataDir>/kspay.sqlite`. */

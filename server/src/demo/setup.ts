@@ -68,7 +68,7 @@ export async function startDemo(
   const app = createApp(services);
 
   let seeded: DemoSeed | null = null;
-  if (state && !(await userStore(services.db.db, clock).findByEmail(state.email))) {
+  if (state && !(await userStore(services.db, clock).findByEmail(state.email))) {
     throw new Error(`${dataDir} does not hold the demo it describes; run with DEMO_RESET=1`);
   }
   if (!state) {

@@ -16,7 +16,7 @@ function waitText(seconds: number): string {
  * 429 `rate_limited` with `Retry-After` (seconds) and a message saying when to try again.
  */
 export function createLimiter(s: Services) {
-  const store = rateLimitStore(s.db.db, s.clock);
+  const store = rateLimitStore(s.db, s.clock);
   return {
     async enforce(name: LimitName, subject: string): Promise<void> {
       const result = await store.hit(name, subject, s.config.rateLimits[name]);

@@ -78,7 +78,7 @@ const refreshToken = createRoute({
 export function v1AuthRoutes(s: Services) {
   const keys = keyStore(s.db, s.clock);
   const tokens = accessTokenStore(s.db, s.clock);
-  const limits = rateLimitStore(s.db.db, s.clock);
+  const limits = rateLimitStore(s.db, s.clock);
 
   async function requireActiveApp(appId: string) {
     const app = await appById(s.db.db, appId);

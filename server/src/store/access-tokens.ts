@@ -94,7 +94,8 @@ export const tokenJoins = (db: Kysely<Database>) =>
  * authority of its own: each use re-reads its key pair and app (one join), so disabling
  * a pair refuses its outstanding tokens at once, and the disable also deletes them.
  */
-export function accessTokenStore({ db, reads }: Db, clock: Clock) {
+export function accessTokenStore(database: Db, clock: Clock) {
+  const { db, reads } = database;
   let lastPrune = 0;
 
   /** A token with its key pair and app, read in one statement so all three are as fresh. */

@@ -12,10 +12,9 @@ import {
   type LogoUpload
 } from '@kspay/shared/apps';
 import { appIdSchema } from '@kspay/shared';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { Dialect } from '../db';
-import type { Database } from '../db/schema';
+import type { Db } from '../db';
+import type { Clock } from '../lib/clock';
 import { appStore, fieldColumns, type AppRow, type StoredLogo } from './apps';
 import { lockMerchantVersion, stampMerchantVersion } from './versions';
 
@@ -26,8 +25,9 @@ import { lockMerchantVersion, stampMerchantVersion } from './versions';
  * merchant's version lock first (store/versions.ts) and stamps the row with the next version.
  */
 export interface MutationContext {
-  tx: Kysely<Database>;
-  dialect: Dialect;
+  /** The database bound to the caller's transaction (`withTx`). */
+  database: Db;
+  clock: Clock;
   userId: string;
   clientId: string;
   now: string;
@@ -106,13 +106,14 @@ function isStale(row: AppRow, baseVersion: number, clientId: string): boolean {
 
 /** The live app of this merchant, or null (someone else's app is as absent as a missing one). */
 async function ownedLive(ctx: MutationContext, id: string): Promise<AppRow | null> {
-  const row = await appStore(ctx.tx).byId(id);
+  const row = await appStore(ctx.database, ctx.clock).byId(id);
   return row && row.user_id === ctx.userId && row.deleted_at === null ? row : null;
 }
 
 async function create(ctx: MutationContext, a: AppCreateArgs): Promise<Refusal | null> {
-  const apps = appStore(ctx.tx);
-  const version = (await lockMerchantVersion(ctx.tx, ctx.dialect, ctx.userId)) + 1;
+  const apps = appStore(ctx.database, ctx.clock);
+  const version =
+    (await lockMerchantVersion(ctx.database.db, ctx.database.dialect, ctx.userId)) + 1;
   const existing = await apps.byId(a.id);
   if (existing) {
     return existing.user_id === ctx.userId
@@ -135,13 +136,14 @@ async function create(ctx: MutationContext, a: AppCreateArgs): Promise<Refusal |
     deleted_at: null
   });
   if (logo) await apps.putLogo(a.id, logo, ctx.now);
-  await stampMerchantVersion(ctx.tx, ctx.userId, version);
+  await stampMerchantVersion(ctx.database.db, ctx.userId, version);
   return null;
 }
 
 async function update(ctx: MutationContext, a: AppUpdateArgs): Promise<Refusal | null> {
-  const apps = appStore(ctx.tx);
-  const version = (await lockMerchantVersion(ctx.tx, ctx.dialect, ctx.userId)) + 1;
+  const apps = appStore(ctx.database, ctx.clock);
+  const version =
+    (await lockMerchantVersion(ctx.database.db, ctx.database.dialect, ctx.userId)) + 1;
   const row = await ownedLive(ctx, a.id);
   if (!row) return notFound(a.id);
   if (isStale(row, a.baseVersion, ctx.clientId)) return changedElsewhere(row);
@@ -163,22 +165,23 @@ async function update(ctx: MutationContext, a: AppUpdateArgs): Promise<Refusal |
     last_client_id: ctx.clientId,
     updated_at: ctx.now
   });
-  await stampMerchantVersion(ctx.tx, ctx.userId, version);
+  await stampMerchantVersion(ctx.database.db, ctx.userId, version);
   return null;
 }
 
 async function setStatus(ctx: MutationContext, a: AppSetStatusArgs): Promise<Refusal | null> {
-  const version = (await lockMerchantVersion(ctx.tx, ctx.dialect, ctx.userId)) + 1;
+  const version =
+    (await lockMerchantVersion(ctx.database.db, ctx.database.dialect, ctx.userId)) + 1;
   const row = await ownedLive(ctx, a.id);
   if (!row) return notFound(a.id);
   if (isStale(row, a.baseVersion, ctx.clientId)) return changedElsewhere(row);
   if (row.status === a.status) return null;
-  await appStore(ctx.tx).update(a.id, {
+  await appStore(ctx.database, ctx.clock).update(a.id, {
     status: a.status,
     version,
     last_client_id: ctx.clientId,
     updated_at: ctx.now
   });
-  await stampMerchantVersion(ctx.tx, ctx.userId, version);
+  await stampMerchantVersion(ctx.database.db, ctx.userId, version);
   return null;
 }

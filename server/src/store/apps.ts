@@ -1,6 +1,8 @@
 import type { AppFields, AppRecord } from '@kspay/shared/apps';
-import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { AppsTable, Database } from '../db/schema';
+import type { Insertable, Selectable } from 'kysely';
+import type { Db } from '../db';
+import type { AppsTable } from '../db/schema';
+import type { Clock } from '../lib/clock';
 
 /**
  * The `apps` and `app_logos` tables. Every WRITE happens inside a sync mutation
@@ -50,7 +52,8 @@ export function fieldColumns(f: AppFields, nameKey: string) {
   } satisfies Partial<Insertable<AppsTable>>;
 }
 
-export function appStore(db: Kysely<Database>) {
+export function appStore(database: Db, _clock: Clock) {
+  const { db } = database;
   return {
     /** Any app with this id, whoever owns it, tombstones included. */
     byId(id: string): Promise<AppRow | undefined> {

@@ -1,6 +1,8 @@
 import type { AuditEntry } from '@kspay/shared';
 import type { Kysely } from 'kysely';
+import type { Db } from '../db';
 import type { Database } from '../db/schema';
+import type { Clock } from '../lib/clock';
 import { newId } from '@kspay/shared/ids';
 
 export type AuditAction = AuditEntry['action'];
@@ -50,7 +52,8 @@ function parseCursor(before: string | undefined): { at: string; id: string } | n
   return at && id ? { at, id } : null;
 }
 
-export function auditStore(db: Kysely<Database>) {
+export function auditStore(database: Db, _clock: Clock) {
+  const { db } = database;
   return {
     /** Newest first; ties on the same millisecond are ordered by id so pages never skip. */
     async list(appId: string, opts: { limit: number; before?: string | undefined }) {

@@ -15,7 +15,9 @@ import {
   type TransactionStatus
 } from '@kspay/shared';
 import { sql, type Kysely } from 'kysely';
+import type { Db } from '../db';
 import type { Database } from '../db/schema';
+import type { Clock } from '../lib/clock';
 
 /** What the rollup needs of a transaction row. */
 export interface RollupSource {
@@ -131,7 +133,8 @@ function seriesPoint(day: string, cells: Cell[]): SeriesPoint {
 }
 
 /** The App Overview, read from the rollups only (never from `transactions`). */
-export function metricsStore(db: Kysely<Database>) {
+export function metricsStore(database: Db, _clock: Clock) {
+  const { db } = database;
   const toCell = (r: {
     day?: string;
     currency: string;

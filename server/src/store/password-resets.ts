@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema';
+import type { Db } from '../db';
 import type { Clock } from '../lib/clock';
 import { hashToken, newToken } from '../lib/tokens';
 
@@ -7,7 +6,8 @@ import { hashToken, newToken } from '../lib/tokens';
 export const RESET_TTL_MS = 60 * 60 * 1000;
 
 /** Only the SHA-256 of a reset token is stored; the token itself exists only in the email. */
-export function passwordResetStore(db: Kysely<Database>, clock: Clock) {
+export function passwordResetStore(database: Db, clock: Clock) {
+  const { db } = database;
   const nowIso = () => clock.now().toISOString();
 
   return {

@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { RateLimit } from '../config';
-import type { Database } from '../db/schema';
+import type { Db } from '../db';
 import type { Clock } from '../lib/clock';
 import { hashToken } from '../lib/tokens';
 
@@ -22,7 +22,8 @@ const PRUNE_EVERY_MS = 10 * 60 * 1000;
  * see N distinct counts and at most `max` of them are allowed, however they interleave.
  * Keys are `<bucket>:<sha256 of subject>`: bounded length, and no email addresses in the table.
  */
-export function rateLimitStore(db: Kysely<Database>, clock: Clock) {
+export function rateLimitStore(database: Db, clock: Clock) {
+  const { db } = database;
   let lastPrune = 0;
   const keyOf = (bucket: string, subject: string) => `${bucket}:${hashToken(subject)}`;
 

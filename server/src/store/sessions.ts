@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema';
+import type { Db } from '../db';
 import type { Clock } from '../lib/clock';
 import { hashToken, newToken } from '../lib/tokens';
 
@@ -20,7 +19,8 @@ export interface SessionRow {
   absoluteExpiresAt: string;
 }
 
-export function sessionStore(db: Kysely<Database>, clock: Clock) {
+export function sessionStore(database: Db, clock: Clock) {
+  const { db } = database;
   return {
     /** Creates a session and returns its token; only the token's hash is stored. */
     async create(userId: string, meta: { ip: string | null; userAgent: string | null }) {

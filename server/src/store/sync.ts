@@ -2,7 +2,7 @@ import { errorCodes, MAX_ROWS_PER_PULL, mutationNames, type Mutation } from '@ks
 import type { AppPushResponse, AppRejection, PullResponse } from '@kspay/shared/apps';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { z } from 'zod';
-import type { Db } from '../db';
+import { withTx, type Db } from '../db';
 import type { Database, SyncRejectionsTable } from '../db/schema';
 import type { Clock } from '../lib/clock';
 import { ApiError } from '../lib/errors';
@@ -47,7 +47,7 @@ export function syncStore(database: Db, clock: Clock) {
 
   /** Stored refusals as the client sees them, with the current row for a `conflict`. */
   async function withRecords(tx: Kysely<Database>, userId: string, rows: RejectionRow[]) {
-    const apps = appStore(tx);
+    const apps = appStore(withTx(database, tx), clock);
     const out: AppRejection[] = [];
     for (const r of rows) {
       const code = storedCode.parse(r.code);
@@ -98,7 +98,7 @@ export function syncStore(database: Db, clock: Clock) {
           );
         }
         const refusal: Refusal | null = await applyAppMutation(
-          { tx, dialect, userId, clientId, now },
+          { database: withTx(database, tx), clock, userId, clientId, now },
           m
         );
         if (refusal) {
@@ -160,7 +160,11 @@ export function syncStore(database: Db, clock: Clock) {
       const run = async (tx: Kysely<Database>): Promise<PullResponse> => {
         const client = await clientRow(tx, req.clientId, false);
         if (client && client.userId !== userId) throw unknownClient();
-        const rows = await appStore(tx).changedSince(userId, req.cursor, MAX_ROWS_PER_PULL + 1);
+        const rows = await appStore(withTx(database, tx), clock).changedSince(
+          userId,
+          req.cursor,
+          MAX_ROWS_PER_PULL + 1
+        );
         const refused = client
           ? await tx
               .selectFrom('sync_rejections')

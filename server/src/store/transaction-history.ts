@@ -8,6 +8,7 @@ import {
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../db';
 import type { Database } from '../db/schema';
+import type { Clock } from '../lib/clock';
 
 /** What the history reads: `from`/`to` are instants, `to` exclusive; `q` an id or its prefix. */
 export interface HistoryFilterInstants {
@@ -61,7 +62,8 @@ function toHistoryRow(r: Row): HistoryRow {
  * also when many rows share a created_at, and with the `(app_id, created_at, id)` index
  * (004_metrics) any page is one index seek: page 500 costs what page 1 costs. No OFFSET.
  */
-export function historyStore({ db, dialect }: Db) {
+export function historyStore(database: Db, _clock: Clock) {
+  const { db, dialect } = database;
   /**
    * Ids are `[A-Za-z0-9_]`, all below `{` in byte order, so "starts with q" is the range
    * [q, q + '{'), which the `(app_id, id)` index answers. PostgreSQL compares in the C

@@ -76,7 +76,8 @@ export function toTransaction(r: TxAnswerRow): Transaction {
 }
 
 /** Sandbox transactions; each belongs to one app and is only ever read through it. */
-export function transactionStore({ db, reads }: Db, clock: Clock) {
+export function transactionStore(database: Db, clock: Clock) {
+  const { db, reads } = database;
   // Compiled once (db/prepared.ts).
   const byId = reads.first((appId: string, id: string) =>
     db.selectFrom('transactions').selectAll().where('app_id', '=', appId).where('id', '=', id)

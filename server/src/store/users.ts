@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema';
+import type { Db } from '../db';
 import { isUniqueViolation } from '../db/unique';
 import type { Clock } from '../lib/clock';
 import { newId } from '@kspay/shared/ids';
@@ -16,7 +15,8 @@ export interface UserRow {
 export class EmailTakenError extends Error {}
 
 /** Emails arrive trimmed and lower-cased from the shared schema; the unique index does the rest. */
-export function userStore(db: Kysely<Database>, clock: Clock) {
+export function userStore(database: Db, clock: Clock) {
+  const { db } = database;
   const columns = ['id', 'email', 'name', 'password_hash', 'created_at'] as const;
   const toUser = (r: {
     id: string;

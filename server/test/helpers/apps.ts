@@ -5,7 +5,8 @@ import { expect } from 'vitest';
 import { newId, randomBase62 } from '@kspay/shared/ids';
 import { newToken } from '../../src/lib/tokens';
 import { sessionStore } from '../../src/store/sessions';
-import { TEST_ORIGIN, type testServer } from './services';
+import type { Dialect } from '../../src/db';
+import { TEST_ORIGIN, testServer } from './services';
 
 /** Helpers for the apps and sync suites: merchants, valid apps, push/pull as the browser does. */
 export type T = Awaited<ReturnType<typeof testServer>>;
@@ -13,6 +14,12 @@ export type T = Awaited<ReturnType<typeof testServer>>;
 export interface TestMerchant {
   id: string;
   cookie: string;
+}
+
+/** A test server with one merchant signed in, for a suite's `beforeAll`. */
+export async function serverWithMerchant(dialect: Dialect) {
+  const t = await testServer(dialect);
+  return { t, m: await merchant(t) };
 }
 
 /** A merchant with a live session, written straight to the tables. */
@@ -31,7 +38,10 @@ export async function merchant(t: T): Promise<TestMerchant> {
       updated_at: now
     })
     .execute();
-  const { token } = await sessionStore(db, t.clock).create(id, { ip: null, userAgent: null });
+  const { token } = await sessionStore(t.services.db, t.clock).create(id, {
+    ip: null,
+    userAgent: null
+  });
   return { id, cookie: `kspay_session=${token}` };
 }
 

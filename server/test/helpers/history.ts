@@ -1,13 +1,15 @@
 import type { HistoryPage } from '@kspay/shared';
 import type { Insertable } from 'kysely';
 import { expect } from 'vitest';
+import type { Dialect } from '../../src/db';
 import type { TransactionsTable } from '../../src/db/schema';
 import type { FakeClock } from '../../src/lib/clock';
 import { newId, randomBase62 } from '@kspay/shared/ids';
 import { sessionCookieName } from '../../src/console/middleware/session';
 import { sessionStore } from '../../src/store/sessions';
 import { v1 } from './payments';
-import { call, type Merchant, type TestServer } from './security';
+import { call, createMerchant, type Merchant, type TestServer } from './security';
+import { testServer } from './services';
 
 /** Helpers for the overview, history and CSV suites. */
 
@@ -18,6 +20,17 @@ export function toNoon(clock: FakeClock): void {
   const now = clock.now().getTime();
   const noon = Math.floor(now / DAY_MS) * DAY_MS + DAY_MS / 2;
   clock.advance(noon > now ? noon - now : noon + DAY_MS - now);
+}
+
+/**
+ * A test server whose clock stands at 12:00 UTC, `daysAgo` days before the next noon, and a
+ * merchant who signed up then.
+ */
+export async function merchantAtNoon(dialect: Dialect, daysAgo = 0) {
+  const t = await testServer(dialect);
+  toNoon(t.clock);
+  t.clock.advance(-daysAgo * DAY_MS);
+  return { t, m: await createMerchant(t) };
 }
 
 export type TxInsert = Insertable<TransactionsTable>;
@@ -71,7 +84,7 @@ export function historyOrder(rows: { created_at: string; id: string }[]): string
 
 /** A new session for `m` at the clock's time (suites that move the clock past session expiry). */
 export async function freshSession(t: TestServer, m: Merchant): Promise<Merchant> {
-  const store = sessionStore(t.services.db.db, t.clock);
+  const store = sessionStore(t.services.db, t.clock);
   const { token } = await store.create(m.id, { ip: null, userAgent: null });
   return { ...m, token, cookie: `${sessionCookieName(t.services.config.publicOrigin)}=${token}` };
 }

@@ -160,3 +160,20 @@ export async function initiate(
   });
   return { res, referenceNumber };
 }
+
+/** A new merchant's app ready to take payments: its key pair and an access token. */
+export async function payingApp(t: TestServer) {
+  const m = await createMerchant(t);
+  const appId = await createTestApp(t, m);
+  const pair = await generateKeys(t, m, appId);
+  const token = (await tokensFor(t, appId, pair)).accessToken;
+  return { m, appId, pair, token };
+}
+
+/** An app of `owner`, and `other`, a second merchant who tries to reach it. */
+export async function ownerAndStranger(t: TestServer) {
+  const owner = await createMerchant(t);
+  const other = await createMerchant(t);
+  const appId = await createTestApp(t, owner);
+  return { owner, other, appId };
+}

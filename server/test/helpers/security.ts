@@ -66,14 +66,16 @@ export async function createMerchant(
   t: TestServer,
   opts: { email?: string; name?: string; password?: string } = {}
 ): Promise<Merchant> {
-  const { db } = t.services.db;
   const password = opts.password ?? `pw-${`x_${randomBase62(16)}`}`;
-  const user = await userStore(db, t.clock).create({
+  const user = await userStore(t.services.db, t.clock).create({
     email: opts.email ?? `${`m_${randomBase62(9)}`.toLowerCase()}@example.com`,
     name: opts.name ?? 'Test Merchant',
     passwordHash: await hashPassword(password, t.services.config.passwordHashing)
   });
-  const { token } = await sessionStore(db, t.clock).create(user.id, { ip: null, userAgent: null });
+  const { token } = await sessionStore(t.services.db, t.clock).create(user.id, {
+    ip: null,
+    userAgent: null
+  });
   const cookie = `${sessionCookieName(t.services.config.publicOrigin)}=${token}`;
   return { id: user.id, email: user.email, name: user.name, password, cookie, token };
 }

@@ -3,10 +3,13 @@ import { appIdSchema } from '@kspay/shared/ids';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv, Services } from '../../env';
+import { RouteApp } from '../../http/openapi';
 import { clientIp } from '../../lib/client-ip';
 import { ApiError } from '../../lib/errors';
 import { ownedApp, type AppState } from '../../store/apps-access';
 import type { Actor } from '../../store/audit';
+import { apiHook } from '../validate';
+import { requireSession } from './session';
 
 /** Routes under `/api/apps/:appId/…` that act on one of the caller's apps. */
 export interface AppScopedEnv extends AppEnv {
@@ -27,6 +30,18 @@ export const requireOwnedApp = (s: Services) =>
     c.set('app', app);
     await next();
   });
+
+/**
+ * A route group mounted at `/api/apps` whose routes act on one of the caller's apps: every
+ * path pattern given (e.g. `'keys'`, `'keys/*'`, below `/:appId/`) needs a session and an app
+ * the caller owns, which handlers read as `c.get('app')`.
+ */
+export function appScopedRoutes(s: Services, ...paths: string[]): RouteApp<AppScopedEnv> {
+  const app = new RouteApp<AppScopedEnv>({ defaultHook: apiHook });
+  const scope = [requireSession(s), requireOwnedApp(s)] as const;
+  for (const path of paths) app.use(`/:appId/${path}`, ...scope);
+  return app;
+}
 
 /**
  * Key actions and changes to the allowed domains ask for the password again when it was last

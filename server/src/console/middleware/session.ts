@@ -14,7 +14,7 @@ export function sessionCookieName(publicOrigin: string): string {
  * `c.get('session')`. No cookie, an unknown token or an expired session answers 401.
  */
 export const requireSession = (s: Services) => {
-  const sessions = sessionStore(s.db.db, s.clock);
+  const sessions = sessionStore(s.db, s.clock);
   const name = sessionCookieName(s.config.publicOrigin);
   return createMiddleware<AppEnv>(async (c, next) => {
     const token = getCookie(c, name);

@@ -76,7 +76,7 @@ export async function realServer() {
       await db.deleteFrom('sync_clients').where('id', '=', clientId).execute();
     },
     async signIn() {
-      const { token } = await sessionStore(t.services.db.db, t.clock).create(m.id, {
+      const { token } = await sessionStore(t.services.db, t.clock).create(m.id, {
         ip: null,
         userAgent: null
       });
