@@ -58,7 +58,7 @@ describeEachDialect(
     afterAll(() => closeServer(t));
 
     it('series, today, both periods and yesterday-so-far, for every zone', async () => {
-      const metrics = metricsStore(t.services.db.db);
+      const metrics = metricsStore(t.services.db, t.services.clock);
       let run = 0;
       await fc.assert(
         fc.asyncProperty(
@@ -94,7 +94,7 @@ describeEachDialect(
               .where('app_id', '=', appId)
               .execute();
             for (const zone of ZONES) {
-              const o = await metrics.overview(appId, new Date(now), 30, zone);
+              const o = await metrics.overview(appId, 30, zone, new Date(now));
               const count = (from: string, to: string) =>
                 all.filter((r) => {
                   const d = localDay(r.created_at, zone);
@@ -139,6 +139,96 @@ describeEachDialect(
           }
         ),
         { seed: 20261207, numRuns: 12 }
+      );
+    });
+
+    it('the local days kept per zone equal a recount after payments that race the filling', async () => {
+      const metrics = metricsStore(t.services.db, t.services.clock);
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...NOWS),
+          fc.array(
+            fc.record({
+              payment: paymentArb,
+              zone: fc.constantFrom(...ZONES),
+              days: fc.integer({ min: 1, max: 45 })
+            }),
+            { minLength: 1, maxLength: 12 }
+          ),
+          async (nowIso, steps) => {
+            run++;
+            const now = Date.parse(nowIso);
+            // Each payment runs beside an overview that may register its zone or reach further
+            // back: the writer and the filler must not lose one another's changes.
+            await Promise.all(
+              steps.map(async ({ payment: p, zone, days }, i) => {
+                const s = transactionStore(
+                  t.services.db,
+                  new FakeClock(new Date(now - p.minutesBack * MINUTE - p.jitterMs))
+                );
+                const [{ row }] = await Promise.all([
+                  s.initiate({
+                    appId,
+                    keyId,
+                    referenceNumber: `k${dialect}-${run}-${i}`,
+                    currencyId: `c_${p.currency}`,
+                    currencyCode: p.currency,
+                    paymentMethodId: 'pm_test',
+                    paymentMode: 'UPI',
+                    gateway: 'KS Pay Sandbox',
+                    amountMinor: p.amountMinor,
+                    redirectUrl: null
+                  }),
+                  metrics.overview(appId, days, zone, new Date(now))
+                ]);
+                if (p.outcome !== 'initiated') await s.settle(appId, row.id, p.outcome);
+              })
+            );
+            const db = t.services.db.db;
+            const all = await db
+              .selectFrom('transactions')
+              .select(['created_at', 'currency_code', 'amount_minor', 'status'])
+              .where('app_id', '=', appId)
+              .execute();
+            const zones = await db
+              .selectFrom('transaction_zone')
+              .select(['time_zone', 'from_day'])
+              .where('app_id', '=', appId)
+              .execute();
+            expect(zones.length).toBeGreaterThan(0);
+            for (const { time_zone: zone, from_day: fromDay } of zones) {
+              const recount = new Map<string, [number, number]>();
+              for (const r of all) {
+                const day = localDay(r.created_at, zone);
+                if (day < fromDay) continue;
+                const key = `${day} ${r.currency_code} ${r.status}`;
+                const [n, v] = recount.get(key) ?? [0, 0];
+                recount.set(key, [n + 1, v + r.amount_minor]);
+              }
+              const kept = await db
+                .selectFrom('transaction_local_day')
+                .select(['day', 'currency', 'status', 'count', 'volume_minor'])
+                .where('app_id', '=', appId)
+                .where('time_zone', '=', zone)
+                .execute();
+              expect(kept.every((k) => k.day >= fromDay)).toBe(true);
+              const keptMap = new Map(
+                kept
+                  .filter((k) => Number(k.count) !== 0)
+                  .map((k) => [
+                    `${k.day} ${k.currency} ${k.status}`,
+                    [Number(k.count), Number(k.volume_minor)]
+                  ])
+              );
+              expect([zone, Object.fromEntries(keptMap)]).toEqual([
+                zone,
+                Object.fromEntries(recount)
+              ]);
+            }
+          }
+        ),
+        { seed: 20261208, numRuns: 12 }
       );
     });
   }

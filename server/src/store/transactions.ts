@@ -76,7 +76,7 @@ export function toTransaction(r: TxAnswerRow): Transaction {
 }
 
 /** Sandbox transactions; each belongs to one app and is only ever read through it. */
-export function transactionStore({ db, reads }: Db, clock: Clock) {
+export function transactionStore({ db, dialect, reads }: Db, clock: Clock) {
   // Compiled once (db/prepared.ts).
   const byId = reads.first((appId: string, id: string) =>
     db.selectFrom('transactions').selectAll().where('app_id', '=', appId).where('id', '=', id)
@@ -125,7 +125,7 @@ export function transactionStore({ db, reads }: Db, clock: Clock) {
           .returningAll()
           .executeTakeFirst();
         if (inserted) {
-          await rollup(trx, inserted, 'initiated', 1);
+          await rollup(trx, dialect, inserted, 'initiated', 1);
           return { row: inserted, created: true };
         }
         return { row: await byReference(trx, tx.appId, tx.referenceNumber), created: false };
@@ -177,8 +177,8 @@ export function transactionStore({ db, reads }: Db, clock: Clock) {
           .executeTakeFirst();
         // Only the update that really moved the row moves the rollup, in the same transaction.
         if (row) {
-          await rollup(trx, row, 'initiated', -1);
-          await rollup(trx, row, outcome, 1);
+          await rollup(trx, dialect, row, 'initiated', -1);
+          await rollup(trx, dialect, row, outcome, 1);
         }
         return row;
       });
