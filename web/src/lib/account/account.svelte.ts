@@ -21,7 +21,7 @@ class AccountSettings {
   /** The zone of the merchant signed in now (never a previous session's). */
   get timeZone(): string | undefined {
     const a = this.current;
-    return a && a.id === session.info?.user.id ? a.timeZone : undefined;
+    return a && a.id === session.user?.id ? a.timeZone : undefined;
   }
 
   /** The zone pages draw days and times in: the account's, else (not known yet) the browser's. */
@@ -31,7 +31,7 @@ class AccountSettings {
 
   /** Loads the account unless already known; failures go to the one error handler. */
   load(): Promise<void> {
-    if (this.current && this.current.id !== session.info?.user.id) this.clear();
+    if (this.current && this.current.id !== session.user?.id) this.clear();
     this.#loading ??= this.#load().catch((err: unknown) => {
       this.#loading = null;
       // Offline with the device's copy on screen: nothing is wrong that the merchant can fix.
@@ -41,7 +41,7 @@ class AccountSettings {
   }
 
   async #load(): Promise<void> {
-    const userId = session.info?.user.id;
+    const userId = session.user?.id;
     const device = local.current?.userId === userId ? local.current : null;
     if (device && userId && !this.current) {
       const stored = await loadProfile(device.db, userId).catch(() => null);
