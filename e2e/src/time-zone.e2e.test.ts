@@ -32,7 +32,7 @@ async function json<T>(page: Page, url: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-async function shoot(page: Page, name: string) {
+async function shoot(page: Page, name: string, fullPage = true) {
   if (!shots) return;
   fs.mkdirSync(shots, { recursive: true });
   for (const [w, h] of [
@@ -41,7 +41,7 @@ async function shoot(page: Page, name: string) {
   ] as const) {
     await page.setViewportSize({ width: w, height: h });
     await page.waitForTimeout(300);
-    await page.screenshot({ path: path.join(shots, `${name}-${w}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(shots, `${name}-${w}.png`), fullPage });
   }
   await page.setViewportSize({ width: 1280, height: 800 });
 }
@@ -210,7 +210,15 @@ describe.skipIf(!hasChromium)('the merchant time zone (browser in Asia/Kolkata)'
     await expect.poll(() => picker.inputValue()).toContain('+05:45');
     expect(await page.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
 
+    await shoot(page, 'profile-kathmandu');
     const app = demo.apps[0]!;
+    await page.goto(`/apps/${app.id}`);
+    // App details name their times as the merchant's books do: "8 Oct 2026, 01:23".
+    const created = page.locator('dt:text-is("Created")').locator('..').locator('dd');
+    await expect.poll(() => created.innerText()).toMatch(/^\d{1,2} \w{3} \d{4}, \d\d:\d\d$/);
+    await page.locator('.daily-chart canvas').first().waitFor();
+    await shoot(page, 'overview-kathmandu');
+
     await page.goto(`/apps/${app.id}/transactions`);
     const table = page.getByRole('region', { name: 'Transactions' });
     await table.getByRole('row').nth(1).waitFor();
@@ -226,6 +234,7 @@ describe.skipIf(!hasChromium)('the merchant time zone (browser in Asia/Kolkata)'
       table.locator('tbody time[datetime]').evaluateAll((els) =>
         els.map((e) => ({ at: e.getAttribute('datetime') ?? '', text: e.textContent.trim() }))
       );
+    await page.getByText(/^Times in Asia\/Kat(h)?mandu$/).waitFor();
     const online = await times();
     expect(online.length).toBeGreaterThan(0);
     for (const t of online) {
@@ -241,7 +250,7 @@ describe.skipIf(!hasChromium)('the merchant time zone (browser in Asia/Kolkata)'
     const stamps = await dialog.locator('time').allInnerTexts();
     expect(stamps.length).toBeGreaterThan(0);
     for (const stamp of stamps) expect(stamp).toContain('GMT+5:45');
-    await shoot(page, 'transaction-details-kathmandu');
+    await shoot(page, 'transaction-details-kathmandu', false);
     await page.keyboard.press('Escape');
 
     // Offline, reloaded: the account's zone comes from this device, not from memory.
