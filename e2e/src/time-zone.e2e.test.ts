@@ -231,9 +231,11 @@ describe.skipIf(!hasChromium)('the merchant time zone (browser in Asia/Kolkata)'
         timeZone
       });
     const times = () =>
-      table.locator('tbody time[datetime]').evaluateAll((els) =>
-        els.map((e) => ({ at: e.getAttribute('datetime') ?? '', text: e.textContent.trim() }))
-      );
+      table
+        .locator('tbody time[datetime]')
+        .evaluateAll((els) =>
+          els.map((e) => ({ at: e.getAttribute('datetime') ?? '', text: e.textContent.trim() }))
+        );
     await page.getByText(/^Times in Asia\/Kat(h)?mandu$/).waitFor();
     const online = await times();
     expect(online.length).toBeGreaterThan(0);
