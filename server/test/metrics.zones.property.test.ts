@@ -43,6 +43,8 @@ const paymentArb = fc.record({
   outcome: fc.constantFrom('initiated', 'success', 'failed', 'pending')
 });
 
+type Payment = typeof paymentArb extends fc.Arbitrary<infer P> ? P : never;
+
 describeEachDialect(
   'metrics: per-day figures in any time zone equal a recount in that zone',
   (dialect) => {
@@ -57,6 +59,25 @@ describeEachDialect(
     });
     afterAll(() => closeServer(t));
 
+    /** One payment at its instant (the store stamps created_at from its clock), then its outcome. */
+    async function pay(now: number, p: Payment, referenceNumber: string) {
+      const clock = new FakeClock(new Date(now - p.minutesBack * MINUTE - p.jitterMs));
+      const s = transactionStore(t.services.db, clock);
+      const { row } = await s.initiate({
+        appId,
+        keyId,
+        referenceNumber,
+        currencyId: `c_${p.currency}`,
+        currencyCode: p.currency,
+        paymentMethodId: 'pm_test',
+        paymentMode: 'UPI',
+        gateway: 'KS Pay Sandbox',
+        amountMinor: p.amountMinor,
+        redirectUrl: null
+      });
+      if (p.outcome !== 'initiated') await s.settle(appId, row.id, p.outcome);
+    }
+
     it('series, today, both periods and yesterday-so-far, for every zone', async () => {
       const metrics = metricsStore(t.services.db, t.services.clock);
       let run = 0;
@@ -69,23 +90,7 @@ describeEachDialect(
             const now = Date.parse(nowIso);
             let made = 0;
             for (const [i, p] of payments.entries()) {
-              const at = now - p.minutesBack * MINUTE - p.jitterMs;
-              // The store stamps created_at from its clock: set it to the payment's instant.
-              const clock = new FakeClock(new Date(at));
-              const s = transactionStore(t.services.db, clock);
-              const { row } = await s.initiate({
-                appId: appId,
-                keyId,
-                referenceNumber: `z${dialect}-${run}-${i}`,
-                currencyId: `c_${p.currency}`,
-                currencyCode: p.currency,
-                paymentMethodId: 'pm_test',
-                paymentMode: 'UPI',
-                gateway: 'KS Pay Sandbox',
-                amountMinor: p.amountMinor,
-                redirectUrl: null
-              });
-              if (p.outcome !== 'initiated') await s.settle(appId, row.id, p.outcome);
+              await pay(now, p, `z${dialect}-${run}-${i}`);
               made += 1;
             }
             const all = await t.services.db.db
@@ -162,28 +167,12 @@ describeEachDialect(
             // Each payment runs beside an overview that may register its zone or reach further
             // back: the writer and the filler must not lose one another's changes.
             await Promise.all(
-              steps.map(async ({ payment: p, zone, days }, i) => {
-                const s = transactionStore(
-                  t.services.db,
-                  new FakeClock(new Date(now - p.minutesBack * MINUTE - p.jitterMs))
-                );
-                const [{ row }] = await Promise.all([
-                  s.initiate({
-                    appId,
-                    keyId,
-                    referenceNumber: `k${dialect}-${run}-${i}`,
-                    currencyId: `c_${p.currency}`,
-                    currencyCode: p.currency,
-                    paymentMethodId: 'pm_test',
-                    paymentMode: 'UPI',
-                    gateway: 'KS Pay Sandbox',
-                    amountMinor: p.amountMinor,
-                    redirectUrl: null
-                  }),
+              steps.map(({ payment: p, zone, days }, i) =>
+                Promise.all([
+                  pay(now, p, `k${dialect}-${run}-${i}`),
                   metrics.overview(appId, days, zone, new Date(now))
-                ]);
-                if (p.outcome !== 'initiated') await s.settle(appId, row.id, p.outcome);
-              })
+                ])
+              )
             );
             const db = t.services.db.db;
             const all = await db
