@@ -88,6 +88,15 @@ describe.skipIf(!hasChromium)('the console on a phone', () => {
 
     await page.getByRole('combobox', { name: 'State', exact: true }).fill('Karn');
     await page.getByRole('option', { name: 'Karnataka', exact: true }).click();
+    // Choosing the Country already chosen keeps it (and the State that belongs to it).
+    const country = page.getByRole('combobox', { name: 'Country', exact: true });
+    await country.locator('..').getByRole('button', { name: 'Show the list' }).click();
+    await page.getByRole('option', { name: 'India', exact: true }).click();
+    await page.getByRole('option', { name: 'India', exact: true }).waitFor({ state: 'detached' });
+    expect(await country.inputValue()).toBe('India');
+    expect(await page.getByRole('combobox', { name: 'State', exact: true }).inputValue()).toBe(
+      'Karnataka'
+    );
     await page.getByLabel('Phone Number').fill('98765 43210');
     await page.getByLabel('City').fill('Bengaluru');
     await page.getByLabel('Zip Code/Postal Code').fill('560034');

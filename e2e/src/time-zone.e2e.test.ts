@@ -19,7 +19,7 @@ const KOLKATA = ['Asia/Kolkata', 'Asia/Calcutta'];
 const SEEDED = 150;
 const shots = process.env.E2E_SHOTS;
 
-async function shoot(page: Page, name: string) {
+async function shoot(page: Page, name: string, fullPage = true) {
   if (!shots) return;
   fs.mkdirSync(shots, { recursive: true });
   for (const [w, h] of [
@@ -28,7 +28,7 @@ async function shoot(page: Page, name: string) {
   ] as const) {
     await page.setViewportSize({ width: w, height: h });
     await page.waitForTimeout(300);
-    await page.screenshot({ path: path.join(shots, `${name}-${w}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(shots, `${name}-${w}.png`), fullPage });
   }
   await page.setViewportSize({ width: 1280, height: 800 });
 }
@@ -165,6 +165,83 @@ describe.skipIf(!hasChromium)('the merchant time zone (browser in Asia/Kolkata)'
     await banner.getByRole('button', { name: 'Enable App' }).click();
     await banner.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Disable App' }).waitFor();
+    await ctx.close();
+  });
+
+  it("shows every time in the account's zone, not the browser's, also offline after a reload", async () => {
+    // The browser in New York, the account in Kathmandu: 10 h 45 min apart.
+    const ctx = await stack.browser.newContext({
+      baseURL: stack.server.origin,
+      viewport: { width: 1280, height: 800 },
+      timezoneId: 'America/New_York'
+    });
+    const page = await ctx.newPage();
+    expect(await signIn(page, demo.email, demo.password)).toBe(200);
+    await page.getByRole('heading', { name: 'Your Apps' }).waitFor();
+    await saveZone(page, 'kathmandu', /Kathmandu|Katmandu/);
+    const zone = (await getJson<Account>(page, '/api/account')).timeZone;
+
+    // Choosing the zone already chosen keeps it: nothing to save.
+    const picker = page.getByRole('combobox', { name: 'Time zone' });
+    await picker.locator('..').getByRole('button', { name: 'Show the list' }).click();
+    await page.getByRole('option', { name: /Kathmandu|Katmandu/ }).click();
+    await expect.poll(() => picker.inputValue()).toContain('+05:45');
+    expect(await page.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+
+    await shoot(page, 'profile-kathmandu');
+    const app = demo.apps[0]!;
+    await page.goto(`/apps/${app.id}`);
+    // App details name their times as the merchant's books do: "8 Oct 2026, 01:23".
+    const created = page.locator('dt:text-is("Created")').locator('..').locator('dd');
+    await expect.poll(() => created.innerText()).toMatch(/^\d{1,2} \w{3} \d{4}, \d\d:\d\d$/);
+    await page.locator('.daily-chart canvas').first().waitFor();
+    await shoot(page, 'overview-kathmandu');
+
+    await page.goto(`/apps/${app.id}/transactions`);
+    const table = page.getByRole('region', { name: 'Transactions' });
+    await table.getByRole('row').nth(1).waitFor();
+    const short = (at: string, timeZone: string) =>
+      new Date(at).toLocaleString('en-GB', {
+        day: 'numeric',
+        month: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZone
+      });
+    const times = () =>
+      table
+        .locator('tbody time[datetime]')
+        .evaluateAll((els) =>
+          els.map((e) => ({ at: e.getAttribute('datetime') ?? '', text: e.textContent.trim() }))
+        );
+    await page.getByText(/^Times in Asia\/Kat(h)?mandu$/).waitFor();
+    const online = await times();
+    expect(online.length).toBeGreaterThan(0);
+    for (const t of online) {
+      expect(t.text).toBe(short(t.at, zone));
+      expect(t.text).not.toBe(short(t.at, 'America/New_York'));
+    }
+    await shoot(page, 'transactions-kathmandu');
+
+    // The detail panel: the full time with Kathmandu's offset, each timeline step its own.
+    await table.locator('tbody tr').first().getByRole('button').click();
+    const dialog = page.getByRole('dialog', { name: 'Transaction details' });
+    await dialog.getByText('Status timeline').waitFor();
+    const stamps = await dialog.locator('time').allInnerTexts();
+    expect(stamps.length).toBeGreaterThan(0);
+    for (const stamp of stamps) expect(stamp).toContain('GMT+5:45');
+    await shoot(page, 'transaction-details-kathmandu', false);
+    await page.keyboard.press('Escape');
+
+    // Offline, reloaded: the account's zone comes from this device, not from memory.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await ctx.setOffline(true);
+    await page.reload();
+    await table.getByRole('row').nth(1).waitFor();
+    await page.getByText(/Showing data as of/).waitFor();
+    expect(await times()).toEqual(online);
+    await ctx.setOffline(false);
     await ctx.close();
   });
 });

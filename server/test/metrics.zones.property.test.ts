@@ -43,6 +43,8 @@ const paymentArb = fc.record({
   outcome: fc.constantFrom('initiated', 'success', 'failed', 'pending')
 });
 
+type Payment = typeof paymentArb extends fc.Arbitrary<infer P> ? P : never;
+
 describeEachDialect(
   'metrics: per-day figures in any time zone equal a recount in that zone',
   (dialect) => {
@@ -57,6 +59,25 @@ describeEachDialect(
     });
     afterAll(() => closeServer(t));
 
+    /** One payment at its instant (the store stamps created_at from its clock), then its outcome. */
+    async function pay(now: number, p: Payment, referenceNumber: string) {
+      const clock = new FakeClock(new Date(now - p.minutesBack * MINUTE - p.jitterMs));
+      const s = transactionStore(t.services.db, clock);
+      const { row } = await s.initiate({
+        appId,
+        keyId,
+        referenceNumber,
+        currencyId: `c_${p.currency}`,
+        currencyCode: p.currency,
+        paymentMethodId: 'pm_test',
+        paymentMode: 'UPI',
+        gateway: 'KS Pay Sandbox',
+        amountMinor: p.amountMinor,
+        redirectUrl: null
+      });
+      if (p.outcome !== 'initiated') await s.settle(appId, row.id, p.outcome);
+    }
+
     it('series, today, both periods and yesterday-so-far, for every zone', async () => {
       const metrics = metricsStore(t.services.db, t.services.clock);
       let run = 0;
@@ -69,23 +90,7 @@ describeEachDialect(
             const now = Date.parse(nowIso);
             let made = 0;
             for (const [i, p] of payments.entries()) {
-              const at = now - p.minutesBack * MINUTE - p.jitterMs;
-              // The store stamps created_at from its clock: set it to the payment's instant.
-              const clock = new FakeClock(new Date(at));
-              const s = transactionStore(t.services.db, clock);
-              const { row } = await s.initiate({
-                appId: appId,
-                keyId,
-                referenceNumber: `z${dialect}-${run}-${i}`,
-                currencyId: `c_${p.currency}`,
-                currencyCode: p.currency,
-                paymentMethodId: 'pm_test',
-                paymentMode: 'UPI',
-                gateway: 'KS Pay Sandbox',
-                amountMinor: p.amountMinor,
-                redirectUrl: null
-              });
-              if (p.outcome !== 'initiated') await s.settle(appId, row.id, p.outcome);
+              await pay(now, p, `z${dialect}-${run}-${i}`);
               made += 1;
             }
             const all = await t.services.db.db
@@ -94,7 +99,7 @@ describeEachDialect(
               .where('app_id', '=', appId)
               .execute();
             for (const zone of ZONES) {
-              const o = await metrics.overview(appId, new Date(now), 30, zone);
+              const o = await metrics.overview(appId, 30, zone, new Date(now));
               const count = (from: string, to: string) =>
                 all.filter((r) => {
                   const d = localDay(r.created_at, zone);
@@ -139,6 +144,80 @@ describeEachDialect(
           }
         ),
         { seed: 20261207, numRuns: 12 }
+      );
+    });
+
+    it('the local days kept per zone equal a recount after payments that race the filling', async () => {
+      const metrics = metricsStore(t.services.db, t.services.clock);
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...NOWS),
+          fc.array(
+            fc.record({
+              payment: paymentArb,
+              zone: fc.constantFrom(...ZONES),
+              days: fc.integer({ min: 1, max: 45 })
+            }),
+            { minLength: 1, maxLength: 12 }
+          ),
+          async (nowIso, steps) => {
+            run++;
+            const now = Date.parse(nowIso);
+            // Each payment runs beside an overview that may register its zone or reach further
+            // back: the writer and the filler must not lose one another's changes.
+            await Promise.all(
+              steps.map(({ payment: p, zone, days }, i) =>
+                Promise.all([
+                  pay(now, p, `k${dialect}-${run}-${i}`),
+                  metrics.overview(appId, days, zone, new Date(now))
+                ])
+              )
+            );
+            const db = t.services.db.db;
+            const all = await db
+              .selectFrom('transactions')
+              .select(['created_at', 'currency_code', 'amount_minor', 'status'])
+              .where('app_id', '=', appId)
+              .execute();
+            const zones = await db
+              .selectFrom('transaction_zone')
+              .select(['time_zone', 'from_day'])
+              .where('app_id', '=', appId)
+              .execute();
+            expect(zones.length).toBeGreaterThan(0);
+            for (const { time_zone: zone, from_day: fromDay } of zones) {
+              const recount = new Map<string, [number, number]>();
+              for (const r of all) {
+                const day = localDay(r.created_at, zone);
+                if (day < fromDay) continue;
+                const key = `${day} ${r.currency_code} ${r.status}`;
+                const [n, v] = recount.get(key) ?? [0, 0];
+                recount.set(key, [n + 1, v + r.amount_minor]);
+              }
+              const kept = await db
+                .selectFrom('transaction_local_day')
+                .select(['day', 'currency', 'status', 'count', 'volume_minor'])
+                .where('app_id', '=', appId)
+                .where('time_zone', '=', zone)
+                .execute();
+              expect(kept.every((k) => k.day >= fromDay)).toBe(true);
+              const keptMap = new Map(
+                kept
+                  .filter((k) => Number(k.count) !== 0)
+                  .map((k) => [
+                    `${k.day} ${k.currency} ${k.status}`,
+                    [Number(k.count), Number(k.volume_minor)]
+                  ])
+              );
+              expect([zone, Object.fromEntries(keptMap)]).toEqual([
+                zone,
+                Object.fromEntries(recount)
+              ]);
+            }
+          }
+        ),
+        { seed: 20261208, numRuns: 12 }
       );
     });
   }

@@ -21,6 +21,8 @@ export interface Database {
   app_domains: AppDomainsTable;
   transaction_daily: TransactionDailyTable;
   transaction_quarter: TransactionQuarterTable;
+  transaction_zone: TransactionZoneTable;
+  transaction_local_day: TransactionLocalDayTable;
 }
 
 export interface UsersTable {
@@ -131,6 +133,27 @@ export interface TransactionDailyTable {
 export interface TransactionQuarterTable {
   app_id: string;
   bucket: Int8;
+  currency: string;
+  status: 'initiated' | 'success' | 'failed' | 'pending';
+  count: Int8;
+  volume_minor: Int8;
+}
+
+/** 008_local_days: the zones whose local days from `from_day` on are kept per app. */
+export interface TransactionZoneTable {
+  app_id: string;
+  time_zone: string;
+  from_day: string;
+}
+
+/**
+ * 008_local_days: per app, zone, local day, currency and status; kept equal to a recount of
+ * `transactions` for every day from its zone's `from_day` on.
+ */
+export interface TransactionLocalDayTable {
+  app_id: string;
+  time_zone: string;
+  day: string;
   currency: string;
   status: 'initiated' | 'success' | 'failed' | 'pending';
   count: Int8;

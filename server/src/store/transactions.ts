@@ -77,7 +77,7 @@ export function toTransaction(r: TxAnswerRow): Transaction {
 
 /** Sandbox transactions; each belongs to one app and is only ever read through it. */
 export function transactionStore(database: Db, clock: Clock) {
-  const { db, reads } = database;
+  const { db, dialect, reads } = database;
   // Compiled once (db/prepared.ts).
   const byId = reads.first((appId: string, id: string) =>
     db.selectFrom('transactions').selectAll().where('app_id', '=', appId).where('id', '=', id)
@@ -126,7 +126,7 @@ export function transactionStore(database: Db, clock: Clock) {
           .returningAll()
           .executeTakeFirst();
         if (inserted) {
-          await rollup(trx, inserted, 'initiated', 1);
+          await rollup(trx, dialect, inserted, 'initiated', 1);
           return { row: inserted, created: true };
         }
         return { row: await byReference(trx, tx.appId, tx.referenceNumber), created: false };
@@ -178,8 +178,8 @@ export function transactionStore(database: Db, clock: Clock) {
           .executeTakeFirst();
         // Only the update that really moved the row moves the rollup, in the same transaction.
         if (row) {
-          await rollup(trx, row, 'initiated', -1);
-          await rollup(trx, row, outcome, 1);
+          await rollup(trx, dialect, row, 'initiated', -1);
+          await rollup(trx, dialect, row, outcome, 1);
         }
         return row;
       });

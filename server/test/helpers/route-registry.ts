@@ -63,7 +63,14 @@ export interface RegisteredRoute {
 
 const SYNC = ['apps', 'app_logos', 'merchant_versions', 'sync_clients', 'sync_rejections'] as const;
 const KEYS = ['api_keys', 'access_tokens', 'audit_log'] as const;
-const PAY = ['transactions', 'transaction_daily', 'transaction_quarter', 'access_tokens'] as const;
+const PAY = [
+  'transactions',
+  'transaction_daily',
+  'transaction_quarter',
+  // Only in the zones an overview keeps (008_local_days).
+  'transaction_local_day',
+  'access_tokens'
+] as const;
 const ACCOUNTS = ['users', 'sessions', 'password_resets', 'rate_limits'] as const;
 
 const app = (w: World) => `/api/apps/${w.owner.appId}`;
@@ -309,7 +316,9 @@ export const ROUTES: RegisteredRoute[] = [
     pattern: '/api/apps/:appId/overview',
     access: 'session',
     valid: (w) => ({ path: `${app(w)}/overview?days=30` }),
-    foreign: (w) => [notFound(`${app(w)}/overview?days=30`)]
+    foreign: (w) => [notFound(`${app(w)}/overview?days=30`)],
+    // The first overview in a zone keeps that zone's local days from then on (008_local_days).
+    writes: ['transaction_zone', 'transaction_local_day']
   },
   {
     method: 'GET',

@@ -1,13 +1,18 @@
 import type { Account } from '@kspay/shared/auth';
 import { report } from '../api/report';
+import { toApiError } from '../api/errors';
+import { local } from '../device/local.svelte';
+import { loadProfile, saveProfile } from '../device/profile';
 import { session } from '../session/session.svelte';
 import { getAccount } from './api';
+import { browserTimeZone } from './time-zones';
 
 /**
- * The signed-in merchant's account settings, read once per session and kept in memory: the
- * time zone decides which days the date filter offers. Until it is known, pages fall back to
- * the browser's zone for what they show; the server applies the account's zone to every
- * answer whatever the page sent.
+ * The signed-in merchant's account settings: the time zone decides which days the date filter
+ * offers and the times every page shows. Read once per session from the server and kept on
+ * this device (`device/profile.ts`), so a reload offline still uses the account's zone; until
+ * either answers, pages fall back to the browser's zone. The server applies the account's
+ * zone to every answer whatever the page sent.
  */
 class AccountSettings {
   current = $state<Account | null>(null);
@@ -16,25 +21,40 @@ class AccountSettings {
   /** The zone of the merchant signed in now (never a previous session's). */
   get timeZone(): string | undefined {
     const a = this.current;
-    return a && a.id === session.info?.user.id ? a.timeZone : undefined;
+    return a && a.id === session.user?.id ? a.timeZone : undefined;
+  }
+
+  /** The zone pages draw days and times in: the account's, else (not known yet) the browser's. */
+  get zone(): string {
+    return this.timeZone ?? browserTimeZone() ?? 'UTC';
   }
 
   /** Loads the account unless already known; failures go to the one error handler. */
   load(): Promise<void> {
-    if (this.current && this.current.id !== session.info?.user.id) this.clear();
-    this.#loading ??= getAccount()
-      .then((a) => {
-        this.current = a;
-      })
-      .catch((err: unknown) => {
-        this.#loading = null;
-        report(err);
-      });
+    if (this.current && this.current.id !== session.user?.id) this.clear();
+    this.#loading ??= this.#load().catch((err: unknown) => {
+      this.#loading = null;
+      // Offline with the device's copy on screen: nothing is wrong that the merchant can fix.
+      if (!(this.timeZone && toApiError(err).isNetwork)) report(err);
+    });
     return this.#loading;
   }
 
+  async #load(): Promise<void> {
+    const userId = session.user?.id;
+    const device = local.current?.userId === userId ? local.current : null;
+    if (device && userId && !this.current) {
+      const stored = await loadProfile(device.db, userId).catch(() => null);
+      if (stored && !this.current) this.current = stored;
+    }
+    this.set(await getAccount());
+  }
+
+  /** The account as the server answered it, also kept on this device. */
   set(a: Account): void {
     this.current = a;
+    const device = local.current;
+    if (device?.userId === a.id) void saveProfile(device.db, a).catch(() => undefined);
   }
 
   /** At sign-out: the next merchant's settings are not this one's. */

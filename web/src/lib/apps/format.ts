@@ -41,8 +41,9 @@ function formatDate(iso: string): string {
   return at.toLocaleDateString('en', { year: 'numeric', month: 'short', day: 'numeric' });
 }
 
-export function formatDateTime(iso: string): string {
+/** "8 Oct 2026, 01:23" in `timeZone` (the account's; the browser's when undefined). */
+export function formatDateTime(iso: string, timeZone?: string): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
-  return at.toLocaleString('en', { dateStyle: 'medium', timeStyle: 'short' });
+  return at.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone });
 }

@@ -3,6 +3,8 @@ import type { SeriesPoint } from '@kspay/shared';
 import { chartSummary, dailyColumns } from './chart-data';
 import {
   formatAsOf,
+  formatInstant,
+  formatInstantFull,
   formatDay,
   formatMoney,
   formatRate,
@@ -39,6 +41,19 @@ describe('amounts and times', () => {
     const now = new Date('2026-12-05T12:00:00Z');
     expect(formatAsOf(new Date(2026, 11, 2, 10, 41).toISOString(), now)).toBe('2 Dec, 10:41');
     expect(formatAsOf(new Date(2025, 11, 2, 10, 41).toISOString(), now)).toBe('2 Dec 2025, 10:41');
+  });
+
+  it("gives a transaction's time in the account's zone, not the browser's", () => {
+    const at = '2026-11-21T22:23:07.000Z';
+    const now = new Date('2026-12-05T12:00:00Z');
+    expect(formatInstant(at, 'Asia/Kathmandu', now)).toBe('22 Nov, 04:08');
+    expect(formatInstant(at, 'America/New_York', now)).toBe('21 Nov, 17:23');
+    expect(formatInstantFull(at, 'Asia/Kolkata')).toBe('22 November 2026 at 03:53:07 GMT+5:30');
+    // The year is the zone's: New Year in Kathmandu is still the old year in New York.
+    const newYear = '2026-12-31T20:00:00.000Z';
+    const jan = new Date('2027-01-05T12:00:00Z');
+    expect(formatInstant(newYear, 'Asia/Kathmandu', jan)).toBe('1 Jan, 01:45');
+    expect(formatInstant(newYear, 'America/New_York', jan)).toBe('31 Dec 2026, 15:00');
   });
 
   it('reads a day as the UTC day the server counted, whatever the zone', () => {

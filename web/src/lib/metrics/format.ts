@@ -82,18 +82,23 @@ export function pointChangeOf(current: number | null, previous: number | null): 
   return { trend, text, spoken: `${trend} ${text.replace('pts', 'points')}` };
 }
 
-const sameYear = (a: Date, b: Date) => a.getFullYear() === b.getFullYear();
+const yearIn = (at: Date, timeZone: string | undefined) =>
+  new Intl.DateTimeFormat('en-GB', { year: 'numeric', timeZone }).format(at);
 
-/** "2 Dec, 10:41" (with the year when it is not this year's): when a snapshot was taken. */
-export function formatAsOf(iso: string, now = new Date()): string {
+/**
+ * "2 Dec, 10:41" (with the year when it is not this year's) in `timeZone` (the account's; the
+ * browser's when undefined): when a snapshot was taken, when a transaction happened.
+ */
+export function formatAsOf(iso: string, now = new Date(), timeZone?: string): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
   return at.toLocaleString('en-GB', {
     day: 'numeric',
     month: 'short',
-    ...(sameYear(at, now) ? {} : { year: 'numeric' }),
+    ...(yearIn(at, timeZone) === yearIn(now, timeZone) ? {} : { year: 'numeric' }),
     hour: '2-digit',
-    minute: '2-digit'
+    minute: '2-digit',
+    timeZone
   });
 }
 
@@ -111,14 +116,24 @@ export function formatDay(day: string, withYear = false): string {
 
 /**
  * A transaction's time in the merchant's own time zone, short enough for a table column:
- * "2 Dec, 10:41" this year, "2 Dec 2025, 10:41" before. `formatInstantFull` adds seconds.
+ * "2 Dec, 10:41" this year, "2 Dec 2025, 10:41" before. `formatInstantFull` adds seconds and
+ * the zone's offset ("2 December 2026 at 10:41:07 GMT+5:45").
  */
-export function formatInstant(iso: string, now = new Date()): string {
-  return formatAsOf(iso, now);
+export function formatInstant(iso: string, timeZone: string, now = new Date()): string {
+  return formatAsOf(iso, now, timeZone);
 }
 
-export function formatInstantFull(iso: string): string {
+export function formatInstantFull(iso: string, timeZone: string): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
-  return at.toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'medium' });
+  return at.toLocaleString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    timeZone,
+    timeZoneName: 'shortOffset'
+  });
 }

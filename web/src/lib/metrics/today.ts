@@ -12,9 +12,10 @@ export function todaySoFar(o: Overview): { zone: string; change: Change | null; 
   const zone = zoneName(o);
   const yesterday = stored.yesterdaySoFar;
   if (!yesterday) return { zone, change: null, against: '' };
-  // The time of day of the figures (their `asOf`), in the account's zone.
-  const time = new Intl.DateTimeFormat(undefined, {
-    hour: 'numeric',
+  // The time of day of the figures (their `asOf`), in the account's zone, on the 24-hour clock
+  // the history's times use.
+  const time = new Intl.DateTimeFormat('en-GB', {
+    hour: '2-digit',
     minute: '2-digit',
     timeZone: stored.timeZone ?? 'UTC'
   }).format(new Date(o.asOf));

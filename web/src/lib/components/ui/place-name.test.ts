@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { everydayPlaceName } from './place-name';
+import { everydayPlaceName, stateName } from './place-name';
 
 describe('everydayPlaceName', () => {
   it('drops transliteration marks where the country writes in another script', () => {
@@ -13,5 +13,13 @@ describe('everydayPlaceName', () => {
     expect(everydayPlaceName('LV', 'Rēzekne')).toBe('Rēzekne');
     expect(everydayPlaceName('NZ', 'Manawatū-Whanganui')).toBe('Manawatū-Whanganui');
     expect(everydayPlaceName('DE', 'Baden-Württemberg')).toBe('Baden-Württemberg');
+  });
+});
+
+describe('stateName', () => {
+  it('names a stored state code the way the State picker lists it', () => {
+    expect(stateName('IN', 'IN-KA')).toBe('Karnataka');
+    expect(stateName('JP', 'JP-01')).toBe('Hokkaido');
+    expect(stateName('IN', 'XX-99')).toBe('XX-99');
   });
 });
