@@ -34,7 +34,7 @@ export const requireOwnedApp = (s: Services) =>
  * retries).
  */
 export const requireRecentAuth = (s: Services) =>
-  createMiddleware<AppScopedEnv>(async (c, next) => {
+  createMiddleware<AppEnv>(async (c, next) => {
     const at = Date.parse(c.get('session').authenticatedAt);
     if (!(s.clock.now().getTime() - at < REAUTH_WINDOW_MS)) {
       throw new ApiError('reauthentication_required', 'Enter your password again to continue');
