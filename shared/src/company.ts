@@ -25,7 +25,10 @@ const businessName = optionalText((text, ctx) => {
   if ([...name].length > BUSINESS_NAME_MAX) {
     ctx.addIssue({ code: 'custom', message: `Use at most ${BUSINESS_NAME_MAX} characters` });
   } else if (CONTROL.test(name)) {
-    ctx.addIssue({ code: 'custom', message: 'Keep the name on one line, without control characters' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'Keep the name on one line, without control characters'
+    });
   } else return name;
   return z.NEVER;
 });

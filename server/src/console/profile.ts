@@ -56,13 +56,7 @@ const changeEmail = createRoute({
   request: { body: body(emailChangeInput) },
   responses: apiResponses(
     { 202: { description: 'Accepted', ...jsonContent(emailChangeResponseSchema) } },
-    [
-      ...WRITE_ERRORS,
-      ...BODY_ERRORS,
-      'unauthorized',
-      'reauthentication_required',
-      'rate_limited'
-    ]
+    [...WRITE_ERRORS, ...BODY_ERRORS, 'unauthorized', 'reauthentication_required', 'rate_limited']
   )
 });
 
@@ -90,10 +84,13 @@ const password = createRoute({
   tags,
   security: sessionAuth,
   request: { body: body(passwordChangeInput) },
-  responses: apiResponses(
-    { 200: { description: 'Changed', ...jsonContent(signedOutSchema) } },
-    [...WRITE_ERRORS, ...BODY_ERRORS, 'unauthorized', 'invalid_credentials', 'rate_limited']
-  )
+  responses: apiResponses({ 200: { description: 'Changed', ...jsonContent(signedOutSchema) } }, [
+    ...WRITE_ERRORS,
+    ...BODY_ERRORS,
+    'unauthorized',
+    'invalid_credentials',
+    'rate_limited'
+  ])
 });
 
 /**

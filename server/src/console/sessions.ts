@@ -76,7 +76,8 @@ export function sessionRoutes(s: Services) {
     .openapi(end, async (c) => {
       const { userId } = c.get('session');
       const id = c.req.param('sessionId');
-      const ended = sessionIdSchema.safeParse(id).success && (await sessions.revokeById(userId, id));
+      const ended =
+        sessionIdSchema.safeParse(id).success && (await sessions.revokeById(userId, id));
       if (!ended) throw new ApiError('not_found', 'There is no such session');
       s.log.info({ userId, sessionId: id }, 'session signed out');
       return c.body(null, 204);
