@@ -42,8 +42,8 @@ export type PasswordChangeInput = z.infer<typeof passwordChangeInput>;
 /** One signed-in device, by its public id (`se_…`); never its token or the token's hash. */
 export const activeSessionSchema = z.object({
   id: z.string(),
-  /** "Chrome on macOS", from the user agent the session signed in with. */
-  device: z.string(),
+  /** The user agent the session signed in with (the page shows it as "Chrome on macOS"). */
+  userAgent: z.string().nullable(),
   ip: z.string().nullable(),
   createdAt: z.string(),
   lastSeenAt: z.string(),

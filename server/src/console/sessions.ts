@@ -5,7 +5,6 @@ import { z } from 'zod';
 import type { AppEnv, Services } from '../env';
 import { jsonContent, RouteApp } from '../http/openapi';
 import { ApiError } from '../lib/errors';
-import { describeUserAgent } from '../lib/user-agent';
 import { sessionStore } from '../store/sessions';
 import { apiHook } from './validate';
 import { WRITE_ERRORS, apiResponses, sessionAuth } from './contract';
@@ -65,11 +64,7 @@ export function sessionRoutes(s: Services) {
   return app
     .openapi(list, async (c) => {
       const { userId, tokenHash } = c.get('session');
-      const rows = await sessions.listForUser(userId, tokenHash);
-      const listed = rows.map(({ userAgent, ...r }) => ({
-        ...r,
-        device: describeUserAgent(userAgent)
-      }));
+      const listed = await sessions.listForUser(userId, tokenHash);
       c.header('Cache-Control', 'no-store');
       return c.json({ sessions: listed }, 200);
     })
