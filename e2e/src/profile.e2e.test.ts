@@ -43,7 +43,7 @@ describe.skipIf(!hasChromium)('the Profile page', () => {
     await openProfile(page);
     const name = section(page, 'Name').getByLabel('Full Name');
     await name.fill('Asha Rao Traders');
-    await page.getByRole('button', { name: 'Save name' }).click();
+    await page.getByRole('button', { name: 'Update name' }).click();
     await page.getByText('Name saved').waitFor();
     await page.reload();
     await expect.poll(() => name.inputValue()).toBe('Asha Rao Traders');
@@ -56,7 +56,7 @@ describe.skipIf(!hasChromium)('the Profile page', () => {
     const m = merchant('email');
     await signUp(page, m);
     await openProfile(page);
-    const next = `new-${m.email}`;
+    const next = m.email.replace('@example.com', '@moved.example.org');
     await page.getByRole('button', { name: 'Change email' }).click();
     await page.getByLabel('New email').fill(next);
     await page.getByRole('button', { name: 'Send confirmation link' }).click();
@@ -167,11 +167,11 @@ describe.skipIf(!hasChromium)('the Profile page', () => {
     await page.getByRole('option', { name: 'Karnataka' }).click();
     await company.getByLabel('City').fill('Bengaluru');
     await company.getByLabel('Postcode').fill('560001');
-    await page.getByRole('button', { name: 'Save company profile' }).click();
+    await page.getByRole('button', { name: 'Update company profile' }).click();
     // An http address is refused, next to the field.
     await company.getByText('Enter an https address, like https://example.com').waitFor();
     await company.getByLabel('Website').fill('asha.example.com');
-    await page.getByRole('button', { name: 'Save company profile' }).click();
+    await page.getByRole('button', { name: 'Update company profile' }).click();
     await page.getByText('Company profile saved').waitFor();
 
     await page.reload();
