@@ -1,31 +1,14 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from './harness/browser';
 import { merchant, signIn, signUp, useStack } from './harness/fixture';
+import { shoot } from './harness/shots';
 
 /**
  * The Profile page: name, change of address by the link mailed to the new inbox, change
  * password (signs out the other browser, keeps this one), active sessions and the company
  * profile. `E2E_SHOTS=<dir>` also saves the page at 1280×800 and 390×844.
  */
-const shots = process.env.E2E_SHOTS;
-
-async function shoot(page: Page, name: string) {
-  if (!shots) return;
-  fs.mkdirSync(shots, { recursive: true });
-  for (const [w, h] of [
-    [1280, 800],
-    [390, 844]
-  ] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: path.join(shots, `${name}-${w}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
-
 async function openProfile(page: Page) {
   await page.goto('/profile');
   await page.getByRole('heading', { name: 'Profile', level: 1 }).waitFor();
@@ -35,6 +18,18 @@ const section = (page: Page, name: string) => page.getByRole('region', { name, e
 
 describe.skipIf(!hasChromium)('the Profile page', () => {
   const stack = useStack({ env: { RATE_LIMIT_SIGNIN_IP: '1000' } });
+
+  /** The merchant signed up in browser A and signed in, as well, in browser B. */
+  async function twoBrowsers(m: ReturnType<typeof merchant>) {
+    const a = await stack.context();
+    const pageA = await a.newPage();
+    await signUp(pageA, m);
+    const b = await stack.context();
+    const pageB = await b.newPage();
+    expect(await signIn(pageB, m.email, m.password)).toBe(200);
+    await pageB.getByRole('heading', { name: 'Your Apps' }).waitFor();
+    return { a, pageA, b, pageB };
+  }
 
   it('changes the name, and keeps it after a reload', async () => {
     const ctx = await stack.context();
@@ -79,13 +74,7 @@ describe.skipIf(!hasChromium)('the Profile page', () => {
 
   it('change password in browser A signs out browser B; A stays signed in', async () => {
     const m = merchant('password');
-    const a = await stack.context();
-    const pageA = await a.newPage();
-    await signUp(pageA, m);
-    const b = await stack.context();
-    const pageB = await b.newPage();
-    expect(await signIn(pageB, m.email, m.password)).toBe(200);
-    await pageB.getByRole('heading', { name: 'Your Apps' }).waitFor();
+    const { a, pageA, b, pageB } = await twoBrowsers(m);
 
     await openProfile(pageA);
     await pageA.getByLabel('Current password', { exact: true }).fill(m.password);
@@ -106,13 +95,7 @@ describe.skipIf(!hasChromium)('the Profile page', () => {
 
   it('lists two devices under Active sessions, and "Sign out" ends the other one', async () => {
     const m = merchant('sessions');
-    const a = await stack.context();
-    const pageA = await a.newPage();
-    await signUp(pageA, m);
-    const b = await stack.context();
-    const pageB = await b.newPage();
-    expect(await signIn(pageB, m.email, m.password)).toBe(200);
-    await pageB.getByRole('heading', { name: 'Your Apps' }).waitFor();
+    const { a, pageA, b, pageB } = await twoBrowsers(m);
 
     await openProfile(pageA);
     const sessions = section(pageA, 'Active sessions').getByRole('listitem');
@@ -137,12 +120,7 @@ describe.skipIf(!hasChromium)('the Profile page', () => {
 
   it('"Sign out of all other sessions" keeps this one', async () => {
     const m = merchant('others');
-    const a = await stack.context();
-    const pageA = await a.newPage();
-    await signUp(pageA, m);
-    const b = await stack.context();
-    const pageB = await b.newPage();
-    expect(await signIn(pageB, m.email, m.password)).toBe(200);
+    const { a, pageA, b, pageB } = await twoBrowsers(m);
     await openProfile(pageA);
     await pageA.getByRole('button', { name: 'Sign out of all other sessions' }).click();
     await pageA.getByText('Signed out of all other sessions').waitFor();

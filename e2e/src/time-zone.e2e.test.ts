@@ -7,6 +7,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from './harness/browser';
 import { merchant, signIn, signUp, useStack } from './harness/fixture';
+import { shoot } from './harness/shots';
 
 /**
  * The merchant's own time zone, in a browser that runs in Asia/Kolkata (+05:30) against the
@@ -18,7 +19,6 @@ const ZONE = 'Asia/Kolkata';
 const KOLKATA = ['Asia/Kolkata', 'Asia/Calcutta'];
 const SEEDED = 150;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kspay-e2e-tz-'));
-const shots = process.env.E2E_SHOTS;
 
 interface DemoState {
   email: string;
@@ -30,20 +30,6 @@ async function json<T>(page: Page, url: string): Promise<T> {
   const res = await page.request.get(url);
   expect(res.status(), url).toBe(200);
   return (await res.json()) as T;
-}
-
-async function shoot(page: Page, name: string) {
-  if (!shots) return;
-  fs.mkdirSync(shots, { recursive: true });
-  for (const [w, h] of [
-    [1280, 800],
-    [390, 844]
-  ] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: path.join(shots, `${name}-${w}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
 }
 
 describe.skipIf(!hasChromium)('the merchant time zone (browser in Asia/Kolkata)', () => {

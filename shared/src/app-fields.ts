@@ -138,6 +138,28 @@ const postalCodeSchema = z
     if (error) ctx.addIssue({ code: 'custom', message: error });
   });
 
+/**
+ * The rules that need the country (shared with the company profile): the state is one of its
+ * subdivisions and the postcode fits its format. Skipped when the country itself is not valid.
+ */
+export function placeIssues(
+  f: { country?: unknown; state?: unknown; postalCode?: unknown },
+  ctx: z.RefinementCtx
+): void {
+  if (typeof f.country !== 'string' || !isCountryCode(f.country)) return;
+  if (typeof f.state === 'string' && !isSubdivisionOf(f.state, f.country)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['state'],
+      message: `Choose a state of ${countryName(f.country)}`
+    });
+  }
+  if (typeof f.postalCode === 'string' && postalCodeError(f.postalCode, '') === null) {
+    const error = postalCodeError(f.postalCode, f.country);
+    if (error) ctx.addIssue({ code: 'custom', path: ['postalCode'], message: error });
+  }
+}
+
 export const appFieldsSchema = z
   .strictObject({
     name: nameSchema,
@@ -152,26 +174,9 @@ export const appFieldsSchema = z
     city: citySchema,
     postalCode: postalCodeSchema
   })
-  .superRefine(
-    (f, ctx) => {
-      // Rules that need the country; skipped when the country itself is not valid.
-      if (typeof f.country !== 'string' || !isCountryCode(f.country)) return;
-      if (typeof f.state === 'string' && !isSubdivisionOf(f.state, f.country)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['state'],
-          message: `Choose a state of ${countryName(f.country)}`
-        });
-      }
-      if (typeof f.postalCode === 'string' && postalCodeError(f.postalCode, '') === null) {
-        const error = postalCodeError(f.postalCode, f.country);
-        if (error) ctx.addIssue({ code: 'custom', path: ['postalCode'], message: error });
-      }
-      // Run even when another field failed, so the form shows every problem at once — but
-      // only on an object: `fields` missing or of another type must be refused, not read.
-    },
-    { when: ({ value }) => typeof value === 'object' && value !== null }
-  );
+  // Run even when another field failed, so the form shows every problem at once — but only on
+  // an object: `fields` missing or of another type must be refused, not read.
+  .superRefine(placeIssues, { when: ({ value }) => typeof value === 'object' && value !== null });
 /** What the form holds (optional fields may be '' or missing). */
 export type AppFieldsInput = z.input<typeof appFieldsSchema>;
 /** What is stored and synced (normalised; optional fields null). */

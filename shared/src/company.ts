@@ -5,9 +5,9 @@ import {
   citySchema,
   countrySchema,
   optionalText,
+  placeIssues,
   stateSchema
 } from './app-fields';
-import { countryName, isCountryCode, isSubdivisionOf } from './countries';
 import { normalizePostalCode, postalCodeError, POSTAL_CODE_MAX } from './postcode';
 
 /**
@@ -116,21 +116,10 @@ export const companyProfileInput = z
   })
   .superRefine(
     (f, ctx) => {
-      if (typeof f.state === 'string' && !(typeof f.country === 'string')) {
+      if (typeof f.state === 'string' && typeof f.country !== 'string') {
         ctx.addIssue({ code: 'custom', path: ['state'], message: 'Choose the country first' });
       }
-      if (typeof f.country !== 'string' || !isCountryCode(f.country)) return;
-      if (typeof f.state === 'string' && !isSubdivisionOf(f.state, f.country)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['state'],
-          message: `Choose a state of ${countryName(f.country)}`
-        });
-      }
-      if (typeof f.postalCode === 'string' && postalCodeError(f.postalCode, '') === null) {
-        const error = postalCodeError(f.postalCode, f.country);
-        if (error) ctx.addIssue({ code: 'custom', path: ['postalCode'], message: error });
-      }
+      placeIssues(f, ctx);
     },
     { when: ({ value }) => typeof value === 'object' && value !== null }
   );

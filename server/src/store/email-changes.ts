@@ -39,22 +39,16 @@ export function emailChangeStore(database: Db, clock: Clock) {
      * single-use guarantee: of two requests racing with one token exactly one updates a row.
      */
     async consume(token: string): Promise<{ userId: string; newEmail: string } | null> {
-      const tokenHash = hashToken(token);
       const now = nowIso();
-      const res = await db
+      const row = await db
         .updateTable('email_changes')
         .set({ used_at: now })
-        .where('token_hash', '=', tokenHash)
+        .where('token_hash', '=', hashToken(token))
         .where('used_at', 'is', null)
         .where('expires_at', '>', now)
+        .returning(['user_id', 'new_email'])
         .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) return null;
-      const row = await db
-        .selectFrom('email_changes')
-        .select(['user_id', 'new_email'])
-        .where('token_hash', '=', tokenHash)
-        .executeTakeFirstOrThrow();
-      return { userId: row.user_id, newEmail: row.new_email };
+      return row ? { userId: row.user_id, newEmail: row.new_email } : null;
     },
 
     async invalidateAllForUser(userId: string): Promise<void> {
