@@ -155,6 +155,20 @@ describeEachDialect('profile: name, email change, password, sessions', (dialect)
       expect(await snapshot(t)).toEqual(before);
     });
 
+    it('confirms once when the same link is opened three times at once', async () => {
+      const m = await createMerchant(t);
+      const next = `twice-${Date.now()}@example.com`;
+      const sent = t.mailer.sent.length;
+      await call(t, 'POST', '/api/profile/email', { cookie: m.cookie, body: { email: next } });
+      await new Promise((r) => setTimeout(r, 10));
+      const token = tokenOf(t.mailer.sent.slice(sent).find((mail) => mail.to === next)?.text ?? '');
+      const answers = await Promise.all(
+        [1, 2, 3].map(() => call(t, 'POST', '/api/profile/email/confirm', { body: { token } }))
+      );
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 410, 410]);
+      expect((await account(m.cookie)).email).toBe(next);
+    });
+
     it('refuses the same address as now, and a link whose address was taken in the meantime', async () => {
       const m = await createMerchant(t);
       await expectError(
@@ -211,6 +225,10 @@ describeEachDialect('profile: name, email change, password, sessions', (dialect)
       });
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ signedOut: 2 });
+      await new Promise((r) => setTimeout(r, 10));
+      const told = t.mailer.sent.filter((mail) => mail.to === m.email).at(-1);
+      expect(told?.subject).toBe('Your KS Pay password was changed');
+      expect(told?.text).not.toContain(m.name);
       for (const cookie of [other, third]) {
         expect((await call(t, 'GET', '/api/auth/session', { cookie })).status).toBe(401);
       }

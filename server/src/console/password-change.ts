@@ -12,6 +12,20 @@ import { passwordResetStore } from '../store/password-resets';
 import { sessionStore } from '../store/sessions';
 import { userStore } from '../store/users';
 
+/** Neutral, like every mail to an address: no self-chosen name, no link to follow. */
+const PASSWORD_CHANGED_MAIL = {
+  subject: 'Your KS Pay password was changed',
+  text: [
+    'Hello,',
+    '',
+    'The password of your KS Pay merchant account was just changed, and every other',
+    'session was signed out.',
+    '',
+    'If this was not you, reset your password from the sign-in page ("Forgot Password?")',
+    'at once.'
+  ].join('\n')
+};
+
 const invalid = (fields: Record<string, string>) =>
   new ApiError('validation_failed', 'Some fields need attention', fields);
 
@@ -51,5 +65,11 @@ export async function changePassword(
     return sessions.revokeOthers(user.id, sn.tokenHash);
   });
   s.log.info({ userId: user.id, signedOut }, 'password changed');
+  // Not awaited: the change is done; the mail only tells the owner, in case it was not them.
+  s.mailer.send({ to: user.email, ...PASSWORD_CHANGED_MAIL }).then(
+    () => s.log.info({ userId: user.id }, 'password change mail sent'),
+    (err: unknown) =>
+      s.log.error({ userId: user.id, reason: String(err) }, 'password change mail failed')
+  );
   return signedOut;
 }
