@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Account, HistoryPage, Overview } from '@kspay/shared';
 import { localDay } from '@kspay/shared/time-zone';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -7,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { hasChromium } from './harness/browser';
 import { getJson, useDemoStack } from './harness/demo';
 import { merchant, signIn, signUp } from './harness/fixture';
+import { shoot } from './harness/shots';
 
 /**
  * The merchant's own time zone, in a browser that runs in Asia/Kolkata (+05:30) against the
@@ -17,21 +16,6 @@ import { merchant, signIn, signUp } from './harness/fixture';
 const ZONE = 'Asia/Kolkata';
 const KOLKATA = ['Asia/Kolkata', 'Asia/Calcutta'];
 const SEEDED = 150;
-const shots = process.env.E2E_SHOTS;
-
-async function shoot(page: Page, name: string, fullPage = true) {
-  if (!shots) return;
-  fs.mkdirSync(shots, { recursive: true });
-  for (const [w, h] of [
-    [1280, 800],
-    [390, 844]
-  ] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: path.join(shots, `${name}-${w}.png`), fullPage });
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
 
 describe.skipIf(!hasChromium)('the merchant time zone (browser in Asia/Kolkata)', () => {
   const { stack, demo } = useDemoStack({ transactions: SEEDED, days: 60 });

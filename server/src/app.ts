@@ -25,6 +25,9 @@ import { keysRoutes } from './console/keys';
 import { appSettingsRoutes } from './console/app-settings';
 import { overviewRoutes } from './console/overview';
 import { accountRoutes } from './console/account';
+import { profileRoutes } from './console/profile';
+import { sessionRoutes } from './console/sessions';
+import { companyRoutes } from './console/company';
 import { transactionHistoryRoutes } from './console/transactions';
 import { isV1Path, mountPaymentsApi } from './payments';
 import type { V1Env } from './payments/env';
@@ -38,6 +41,9 @@ function apiRoutes(s: Services) {
     .route('/health', healthRoutes(s))
     .route('/auth', authRoutes(s))
     .route('/account', accountRoutes(s))
+    .route('/profile', profileRoutes(s))
+    .route('/sessions', sessionRoutes(s))
+    .route('/company', companyRoutes(s))
     .route('/sync', syncRoutes(s))
     .route('/apps', appRoutes(s))
     .route('/apps', keysRoutes(s))

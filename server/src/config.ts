@@ -46,6 +46,8 @@ export interface RateLimits {
   signUpIp: RateLimit;
   forgotPasswordEmail: RateLimit;
   forgotPasswordIp: RateLimit;
+  /** Change-of-address links mailed per account (each one mails two inboxes). */
+  emailChange: RateLimit;
 }
 
 /** N=2^17, r=8, p=1: 128 MiB and ~0.4 s per hash on one core (OWASP's scrypt minimum). */
@@ -57,7 +59,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   signInIp: { max: 30, windowMs: 15 * MINUTE },
   signUpIp: { max: 20, windowMs: 60 * MINUTE },
   forgotPasswordEmail: { max: 3, windowMs: 60 * MINUTE },
-  forgotPasswordIp: { max: 10, windowMs: 60 * MINUTE }
+  forgotPasswordIp: { max: 10, windowMs: 60 * MINUTE },
+  emailChange: { max: 5, windowMs: 60 * MINUTE }
 };
 
 /** `RATE_LIMIT_SIGNIN_ACCOUNT=5`, `RATE_LIMIT_SIGNIN_ACCOUNT_WINDOW_SECONDS=900`, … */
@@ -66,7 +69,8 @@ const RATE_LIMIT_ENV: Record<keyof RateLimits, string> = {
   signInIp: 'RATE_LIMIT_SIGNIN_IP',
   signUpIp: 'RATE_LIMIT_SIGNUP_IP',
   forgotPasswordEmail: 'RATE_LIMIT_FORGOT_PASSWORD_EMAIL',
-  forgotPasswordIp: 'RATE_LIMIT_FORGOT_PASSWORD_IP'
+  forgotPasswordIp: 'RATE_LIMIT_FORGOT_PASSWORD_IP',
+  emailChange: 'RATE_LIMIT_EMAIL_CHANGE'
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -136,4 +136,24 @@ describeWithPostgres('several server processes on one PostgreSQL: accounts and k
     expect(fresh.status).toBe(201);
     expect((await currencies(backend, b, fresh.body.result?.accessToken ?? '')).status).toBe(200);
   });
+
+  it('change password through A refuses the other session on B at its next request; this one stays', async () => {
+    const { client: laptop, email, password } = await signUp(a);
+    const phone = new Client();
+    expect((await phone.req(b, 'POST', '/api/auth/sign-in', { email, password })).status).toBe(200);
+    const next = 'a different long passphrase';
+    const changed = await laptop.json<{ signedOut: number }>(a, 'POST', '/api/profile/password', {
+      currentPassword: password,
+      newPassword: next
+    });
+    expect(changed).toEqual({ status: 200, body: { signedOut: 1 } });
+    // KS Pay documents "logs out all devices": the phone, served by B, is out at once.
+    expect((await phone.req(b, 'GET', '/api/auth/session')).status).toBe(401);
+    expect((await phone.req(a, 'GET', '/api/auth/session')).status).toBe(401);
+    expect((await laptop.req(b, 'GET', '/api/auth/session')).status).toBe(200);
+    const old = await new Client().req(b, 'POST', '/api/auth/sign-in', { email, password });
+    expect(old.status).toBe(401);
+    const fresh = await new Client().req(a, 'POST', '/api/auth/sign-in', { email, password: next });
+    expect(fresh.status).toBe(200);
+  });
 });

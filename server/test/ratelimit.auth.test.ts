@@ -11,7 +11,8 @@ const limits: RateLimits = {
   signInIp: { max: 6, windowMs: 15 * MIN },
   signUpIp: { max: 2, windowMs: 60 * MIN },
   forgotPasswordEmail: { max: 2, windowMs: 60 * MIN },
-  forgotPasswordIp: { max: 4, windowMs: 60 * MIN }
+  forgotPasswordIp: { max: 4, windowMs: 60 * MIN },
+  emailChange: { max: 2, windowMs: 60 * MIN }
 };
 
 describeEachDialect('rate limits on accounts endpoints', (dialect) => {

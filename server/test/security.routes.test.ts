@@ -266,7 +266,8 @@ function securityCases(getT: () => TestServer, route: RegisteredRoute) {
         w.owner.pair.keyId,
         w.domainId,
         w.txnId,
-        w.owner.merchant.email
+        w.owner.merchant.email,
+        w.owner.sessionId
       ];
       for (const c of route.foreign?.(w) ?? []) {
         await unchanged(async () => {

@@ -34,9 +34,9 @@ export type AppFieldName = (typeof appFieldNames)[number];
 
 const codePoints = (s: string) => [...s].length;
 /** Control characters (tabs, line breaks, NUL…) have no place in a one-line field. */
-const CONTROL = /\p{Cc}/u;
+export const CONTROL = /\p{Cc}/u;
 /** An address may span lines; other control characters are still refused. */
-const CONTROL_EXCEPT_NEWLINE = /[^\P{Cc}\n]/u;
+export const CONTROL_EXCEPT_NEWLINE = /[^\P{Cc}\n]/u;
 
 /**
  * Characters a reader cannot see (zero-width spaces and joiners, soft hyphens, variation
@@ -84,7 +84,7 @@ const addressSchema = z
   .refine((s) => !CONTROL_EXCEPT_NEWLINE.test(s), 'Remove tabs and control characters');
 
 /** Optional text: '' (an empty input) and null both mean "not given" and become null. */
-function optional<T>(
+export function optionalText<T>(
   check: (value: string, ctx: z.RefinementCtx<string | null | undefined>) => T | typeof z.NEVER
 ) {
   return z
@@ -97,21 +97,21 @@ function optional<T>(
     });
 }
 
-const phoneSchema = optional((text, ctx) => {
+const phoneSchema = optionalText((text, ctx) => {
   const r = normalizePhone(text);
   if (r.ok) return r.e164;
   ctx.addIssue({ code: 'custom', message: r.message });
   return z.NEVER;
 });
 
-const stateSchema = optional((text, ctx) => {
+export const stateSchema = optionalText((text, ctx) => {
   const code = text.toUpperCase();
   if (subdivisionByCode(code)) return code;
   ctx.addIssue({ code: 'custom', message: 'Choose a state from the list' });
   return z.NEVER;
 });
 
-const citySchema = optional((text, ctx) => {
+export const citySchema = optionalText((text, ctx) => {
   const city = text.normalize('NFC');
   if (codePoints(city) > APP_CITY_MAX) {
     ctx.addIssue({ code: 'custom', message: `A city has at most ${APP_CITY_MAX} characters` });
@@ -121,7 +121,7 @@ const citySchema = optional((text, ctx) => {
   return z.NEVER;
 });
 
-const countrySchema = z
+export const countrySchema = z
   .string({ error: 'Choose a country' })
   .trim()
   .toUpperCase()
@@ -138,6 +138,28 @@ const postalCodeSchema = z
     if (error) ctx.addIssue({ code: 'custom', message: error });
   });
 
+/**
+ * The rules that need the country (shared with the company profile): the state is one of its
+ * subdivisions and the postcode fits its format. Skipped when the country itself is not valid.
+ */
+export function placeIssues(
+  f: { country?: unknown; state?: unknown; postalCode?: unknown },
+  ctx: z.RefinementCtx
+): void {
+  if (typeof f.country !== 'string' || !isCountryCode(f.country)) return;
+  if (typeof f.state === 'string' && !isSubdivisionOf(f.state, f.country)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['state'],
+      message: `Choose a state of ${countryName(f.country)}`
+    });
+  }
+  if (typeof f.postalCode === 'string' && postalCodeError(f.postalCode, '') === null) {
+    const error = postalCodeError(f.postalCode, f.country);
+    if (error) ctx.addIssue({ code: 'custom', path: ['postalCode'], message: error });
+  }
+}
+
 export const appFieldsSchema = z
   .strictObject({
     name: nameSchema,
@@ -152,26 +174,9 @@ export const appFieldsSchema = z
     city: citySchema,
     postalCode: postalCodeSchema
   })
-  .superRefine(
-    (f, ctx) => {
-      // Rules that need the country; skipped when the country itself is not valid.
-      if (typeof f.country !== 'string' || !isCountryCode(f.country)) return;
-      if (typeof f.state === 'string' && !isSubdivisionOf(f.state, f.country)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['state'],
-          message: `Choose a state of ${countryName(f.country)}`
-        });
-      }
-      if (typeof f.postalCode === 'string' && postalCodeError(f.postalCode, '') === null) {
-        const error = postalCodeError(f.postalCode, f.country);
-        if (error) ctx.addIssue({ code: 'custom', path: ['postalCode'], message: error });
-      }
-      // Run even when another field failed, so the form shows every problem at once — but
-      // only on an object: `fields` missing or of another type must be refused, not read.
-    },
-    { when: ({ value }) => typeof value === 'object' && value !== null }
-  );
+  // Run even when another field failed, so the form shows every problem at once — but only on
+  // an object: `fields` missing or of another type must be refused, not read.
+  .superRefine(placeIssues, { when: ({ value }) => typeof value === 'object' && value !== null });
 /** What the form holds (optional fields may be '' or missing). */
 export type AppFieldsInput = z.input<typeof appFieldsSchema>;
 /** What is stored and synced (normalised; optional fields null). */

@@ -28,17 +28,20 @@ export const passwordSchema = z
     error: `Use at most ${PASSWORD_MAX} characters`
   });
 
+/** The account holder's name, at sign-up and on the Profile page. */
+export const accountNameSchema = z
+  .string({ error: 'Enter your name' })
+  .trim()
+  .min(1, 'Enter your name')
+  .max(NAME_MAX, `A name has at most ${NAME_MAX} characters`)
+  // A name is one line of text: PostgreSQL refuses NUL, and a line break or an escape
+  // sequence would let a name forge lines in a log or an email.
+  .refine((s) => !/\p{Cc}/u.test(s), {
+    error: 'Keep your name on one line, without tabs or control characters'
+  });
+
 export const signUpInput = z.strictObject({
-  name: z
-    .string({ error: 'Enter your name' })
-    .trim()
-    .min(1, 'Enter your name')
-    .max(NAME_MAX, `A name has at most ${NAME_MAX} characters`)
-    // A name is one line of text: PostgreSQL refuses NUL, and a line break or an escape
-    // sequence would let a name forge lines in a log or an email.
-    .refine((s) => !/\p{Cc}/u.test(s), {
-      error: 'Keep your name on one line, without tabs or control characters'
-    }),
+  name: accountNameSchema,
   email: emailSchema,
   password: passwordSchema,
   /** The browser's IANA zone; the account's days are drawn in it (default UTC). */

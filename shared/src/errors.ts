@@ -23,6 +23,8 @@ export const errorStatus = {
   /** A transaction date range breaks one of KS Pay's rules; the body adds `ksCode` 11006–11011. */
   invalid_date_range: 400,
   invalid_reset_token: 410,
+  /** An email-change confirmation link that is unknown, used or expired. */
+  invalid_email_change_token: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

@@ -7,6 +7,7 @@ import * as m005 from './migrations/005_time_zone';
 import * as m006 from './migrations/006_history_status';
 import * as m007 from './migrations/007_signature_digest';
 import * as m008 from './migrations/008_local_days';
+import * as m011 from './migrations/011_profile';
 
 /**
  * Migrations are listed here in order, never edited once landed: a change is a new file.
@@ -20,7 +21,8 @@ const migrations: Record<string, Migration> = {
   '005_time_zone': m005,
   '006_history_status': m006,
   '007_signature_digest': m007,
-  '008_local_days': m008
+  '008_local_days': m008,
+  '011_profile': m011
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -23,6 +23,8 @@ export interface Database {
   transaction_quarter: TransactionQuarterTable;
   transaction_zone: TransactionZoneTable;
   transaction_local_day: TransactionLocalDayTable;
+  email_changes: EmailChangesTable;
+  company_profiles: CompanyProfilesTable;
 }
 
 export interface UsersTable {
@@ -39,6 +41,8 @@ export interface UsersTable {
 export interface SessionsTable {
   /** SHA-256 of the session token, hex. The token itself is never stored. */
   token_hash: string;
+  /** 011_profile: the session's public name (`se_…`), the only one "Active sessions" shows. */
+  id: string;
   user_id: string;
   created_at: string;
   last_seen_at: string;
@@ -56,6 +60,30 @@ export interface PasswordResetsTable {
   created_at: string;
   expires_at: string;
   used_at: string | null;
+}
+
+/** 011_profile: a pending change of address, confirmed by a link mailed to `new_email`. */
+export interface EmailChangesTable {
+  /** SHA-256 of the confirmation token, hex. */
+  token_hash: string;
+  user_id: string;
+  new_email: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** 011_profile: the merchant's business details; every field optional. */
+export interface CompanyProfilesTable {
+  user_id: string;
+  business_name: string | null;
+  website: string | null;
+  address: string | null;
+  country: string | null;
+  state: string | null;
+  city: string | null;
+  postal_code: string | null;
+  updated_at: string;
 }
 
 export interface RateLimitsTable {

@@ -1,5 +1,6 @@
 import type { Db } from '../db';
 import type { Clock } from '../lib/clock';
+import { newId } from '@kspay/shared/ids';
 import { hashToken, newToken } from '../lib/tokens';
 
 /** Merchants work offline for days: a week of idleness, a month at most, then sign in again. */
@@ -33,6 +34,7 @@ export function sessionStore(database: Db, clock: Clock) {
         .insertInto('sessions')
         .values({
           token_hash: hashToken(token),
+          id: newId('se'),
           user_id: userId,
           created_at: iso,
           last_seen_at: iso,
@@ -110,6 +112,51 @@ export function sessionStore(database: Db, clock: Clock) {
 
     async revoke(tokenHash: string) {
       await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+    },
+
+    /**
+     * The account's live sessions for "Active sessions", most recently used first. The token
+     * hash is compared here and never returned: `current` marks the caller's own.
+     */
+    async listForUser(userId: string, currentTokenHash: string) {
+      const now = clock.now().toISOString();
+      const rows = await db
+        .selectFrom('sessions')
+        .select(['id', 'token_hash', 'ip', 'user_agent', 'created_at', 'last_seen_at'])
+        .where('user_id', '=', userId)
+        .where('idle_expires_at', '>', now)
+        .where('absolute_expires_at', '>', now)
+        .orderBy('last_seen_at', 'desc')
+        .orderBy('id')
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        ip: r.ip,
+        userAgent: r.user_agent,
+        createdAt: r.created_at,
+        lastSeenAt: r.last_seen_at,
+        current: r.token_hash === currentTokenHash
+      }));
+    },
+
+    /** Ends one of the account's sessions by its public id; false when it has none by that id. */
+    async revokeById(userId: string, id: string): Promise<boolean> {
+      const res = await db
+        .deleteFrom('sessions')
+        .where('user_id', '=', userId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(res.numDeletedRows) > 0;
+    },
+
+    /** Ends every session of the account except `keepTokenHash`; answers how many ended. */
+    async revokeOthers(userId: string, keepTokenHash: string): Promise<number> {
+      const res = await db
+        .deleteFrom('sessions')
+        .where('user_id', '=', userId)
+        .where('token_hash', '!=', keepTokenHash)
+        .executeTakeFirst();
+      return Number(res.numDeletedRows);
     },
 
     /** Password reset signs the merchant out everywhere. */

@@ -96,6 +96,28 @@ export function userStore(database: Db, clock: Clock) {
         .execute();
     },
 
+    async setName(id: string, name: string): Promise<void> {
+      await db
+        .updateTable('users')
+        .set({ name, updated_at: clock.now().toISOString() })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /** A confirmed change of address; throws `EmailTakenError` when another account has it. */
+    async setEmail(id: string, email: string): Promise<void> {
+      try {
+        await db
+          .updateTable('users')
+          .set({ email, updated_at: clock.now().toISOString() })
+          .where('id', '=', id)
+          .execute();
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new EmailTakenError();
+        throw err;
+      }
+    },
+
     async setPasswordHash(id: string, passwordHash: string): Promise<void> {
       await db
         .updateTable('users')

@@ -1,8 +1,11 @@
 import { SYNC_SCHEMA_VERSION, type ErrorCode } from '@kspay/shared';
+import { hashToken } from '../../src/lib/tokens';
 import type { Database } from '../../src/db/schema';
 import { create, fields, newAppId, newClientId } from './apps';
 import { call, createTestApp, INR, INR_UPI } from './payments';
 import { SHOP_ORIGIN, type World } from './route-world';
+import { emailChangeStore } from '../../src/store/email-changes';
+import { sessionStore } from '../../src/store/sessions';
 
 /**
  * Every route the server has, with how it is reached and what it may change. The security and
@@ -153,6 +156,105 @@ export const ROUTES: RegisteredRoute[] = [
     }),
     writes: ACCOUNTS,
     counts: ['rate_limits']
+  },
+  // Profile: name, change of address, password, active sessions, company profile.
+  {
+    method: 'PATCH',
+    pattern: '/api/profile/name',
+    json: true,
+    access: 'session',
+    valid: () => ({ path: '/api/profile/name', body: { name: 'Renamed Merchant' } }),
+    writes: ['users']
+  },
+  {
+    method: 'POST',
+    pattern: '/api/profile/email',
+    json: true,
+    access: 'session',
+    valid: () => ({
+      path: '/api/profile/email',
+      body: { email: `changed-${Date.now()}@example.com` }
+    }),
+    writes: ['email_changes', 'rate_limits'],
+    counts: ['rate_limits'],
+    recentAuth: true
+  },
+  {
+    method: 'POST',
+    pattern: '/api/profile/email/confirm',
+    json: true,
+    access: 'open',
+    valid: async (w) => {
+      const changes = emailChangeStore(w.t.services.db, w.t.clock);
+      const email = `confirmed-${Date.now()}@example.com`;
+      const { token } = await changes.create(w.owner.merchant.id, email);
+      return { path: '/api/profile/email/confirm', body: { token } };
+    },
+    writes: ['users', 'email_changes']
+  },
+  {
+    method: 'POST',
+    pattern: '/api/profile/password',
+    json: true,
+    access: 'session',
+    valid: (w) => ({
+      path: '/api/profile/password',
+      body: { currentPassword: w.owner.merchant.password, newPassword: 'a brand new passphrase' }
+    }),
+    writes: ACCOUNTS,
+    counts: ['rate_limits']
+  },
+  {
+    method: 'GET',
+    pattern: '/api/sessions',
+    access: 'session',
+    valid: () => ({ path: '/api/sessions' }),
+    // The other merchant's list never names the owner's session.
+    foreign: () => [{ req: { path: '/api/sessions' }, status: 200 }]
+  },
+  {
+    method: 'DELETE',
+    pattern: '/api/sessions/:sessionId{se_[A-Za-z0-9]{9}}',
+    access: 'session',
+    valid: async (w) => {
+      const { db } = w.t.services.db;
+      const { token } = await sessionStore(w.t.services.db, w.t.clock).create(w.owner.merchant.id, {
+        ip: '203.0.113.9',
+        userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Firefox/133.0'
+      });
+      const other = await db
+        .selectFrom('sessions')
+        .select('id')
+        .where('token_hash', '=', hashToken(token))
+        .executeTakeFirstOrThrow();
+      return { path: `/api/sessions/${other.id}` };
+    },
+    foreign: (w) => [notFound(`/api/sessions/${w.owner.sessionId}`)],
+    writes: ['sessions']
+  },
+  {
+    method: 'POST',
+    pattern: '/api/sessions/sign-out-others',
+    access: 'session',
+    valid: () => ({ path: '/api/sessions/sign-out-others' }),
+    writes: ['sessions']
+  },
+  {
+    method: 'GET',
+    pattern: '/api/company',
+    access: 'session',
+    valid: () => ({ path: '/api/company' })
+  },
+  {
+    method: 'PATCH',
+    pattern: '/api/company',
+    json: true,
+    access: 'session',
+    valid: () => ({
+      path: '/api/company',
+      body: { businessName: 'Asha Traders', website: 'asha.example.com', country: 'IN' }
+    }),
+    writes: ['company_profiles']
   },
   {
     method: 'POST',

@@ -1,5 +1,6 @@
 import { SYNC_SCHEMA_VERSION } from '@kspay/shared';
 import { expect } from 'vitest';
+import { hashToken } from '../../src/lib/tokens';
 import { create, fields, newAppId, newClientId, pngLogo } from './apps';
 import {
   call,
@@ -27,6 +28,8 @@ export interface Holdings {
   pair: KeyPair;
   accessToken: string;
   refreshToken: string;
+  /** The public id (`se_…`) of `merchant`'s session. */
+  sessionId: string;
 }
 
 /**
@@ -59,7 +62,12 @@ async function holdings(t: TestServer): Promise<Holdings> {
   expect(pushed.status, await pushed.clone().text()).toBe(200);
   const pair = await generateKeys(t, merchant, appId);
   const { accessToken, refreshToken } = await tokensFor(t, appId, pair);
-  return { merchant, clientId, appId, pair, accessToken, refreshToken };
+  const { id: sessionId } = await t.services.db.db
+    .selectFrom('sessions')
+    .select('id')
+    .where('token_hash', '=', hashToken(merchant.token))
+    .executeTakeFirstOrThrow();
+  return { merchant, clientId, appId, pair, accessToken, refreshToken, sessionId };
 }
 
 export async function buildWorld(t: TestServer): Promise<World> {

@@ -49,7 +49,7 @@ export function appScopedRoutes(s: Services, ...paths: string[]): RouteApp<AppSc
  * retries).
  */
 export const requireRecentAuth = (s: Services) =>
-  createMiddleware<AppScopedEnv>(async (c, next) => {
+  createMiddleware<AppEnv>(async (c, next) => {
     const at = Date.parse(c.get('session').authenticatedAt);
     if (!(s.clock.now().getTime() - at < REAUTH_WINDOW_MS)) {
       throw new ApiError('reauthentication_required', 'Enter your password again to continue');
