@@ -16,7 +16,8 @@ const noLimits: RateLimits = {
   signInIp: open,
   signUpIp: open,
   forgotPasswordEmail: open,
-  forgotPasswordIp: open
+  forgotPasswordIp: open,
+  verificationResend: open
 };
 
 const nasty = fc.constantFrom(

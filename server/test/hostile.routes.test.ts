@@ -25,7 +25,8 @@ const noLimits: RateLimits = {
   signInIp: open,
   signUpIp: open,
   forgotPasswordEmail: open,
-  forgotPasswordIp: open
+  forgotPasswordIp: open,
+  verificationResend: open
 };
 
 /**

@@ -11,6 +11,8 @@ export const errorStatus = {
   invalid_credentials: 401,
   reauthentication_required: 401,
   forbidden_origin: 403,
+  /** Key generation waits until the account's email address is verified (issue 14). */
+  email_unverified: 403,
   not_found: 404,
   conflict: 409,
   email_taken: 409,
@@ -23,6 +25,8 @@ export const errorStatus = {
   /** A transaction date range breaks one of KS Pay's rules; the body adds `ksCode` 11006–11011. */
   invalid_date_range: 400,
   invalid_reset_token: 410,
+  /** A "Verify your email" link that was used, expired or never issued. */
+  invalid_verification_token: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

@@ -15,6 +15,7 @@ export interface SessionRow {
   email: string;
   name: string;
   userCreatedAt: string;
+  emailVerifiedAt: string | null;
   authenticatedAt: string;
   idleExpiresAt: string;
   absoluteExpiresAt: string;
@@ -65,7 +66,8 @@ export function sessionStore(db: Kysely<Database>, clock: Clock) {
           'sessions.last_seen_at',
           'users.email',
           'users.name',
-          'users.created_at'
+          'users.created_at',
+          'users.email_verified_at'
         ])
         .where('sessions.token_hash', '=', tokenHash)
         .executeTakeFirst();
@@ -91,6 +93,7 @@ export function sessionStore(db: Kysely<Database>, clock: Clock) {
         email: row.email,
         name: row.name,
         userCreatedAt: row.created_at,
+        emailVerifiedAt: row.email_verified_at,
         authenticatedAt: row.authenticated_at,
         idleExpiresAt,
         absoluteExpiresAt: row.absolute_expires_at

@@ -9,6 +9,8 @@ export interface UserRow {
   email: string;
   name: string;
   passwordHash: string;
+  /** When the address was proven by its "Verify your email" link; null until then. */
+  emailVerifiedAt: string | null;
   createdAt: string;
 }
 
@@ -17,18 +19,27 @@ export class EmailTakenError extends Error {}
 
 /** Emails arrive trimmed and lower-cased from the shared schema; the unique index does the rest. */
 export function userStore(db: Kysely<Database>, clock: Clock) {
-  const columns = ['id', 'email', 'name', 'password_hash', 'created_at'] as const;
+  const columns = [
+    'id',
+    'email',
+    'name',
+    'password_hash',
+    'email_verified_at',
+    'created_at'
+  ] as const;
   const toUser = (r: {
     id: string;
     email: string;
     name: string;
     password_hash: string;
+    email_verified_at: string | null;
     created_at: string;
   }): UserRow => ({
     id: r.id,
     email: r.email,
     name: r.name,
     passwordHash: r.password_hash,
+    emailVerifiedAt: r.email_verified_at,
     createdAt: r.created_at
   });
 
@@ -38,6 +49,8 @@ export function userStore(db: Kysely<Database>, clock: Clock) {
       name: string;
       passwordHash: string;
       timeZone?: string | undefined;
+      /** Set only where the address is already proven (tests, the demo); sign-up leaves it null. */
+      emailVerifiedAt?: string | null;
     }): Promise<UserRow> {
       const now = clock.now().toISOString();
       const row = {
@@ -45,6 +58,7 @@ export function userStore(db: Kysely<Database>, clock: Clock) {
         email: input.email,
         name: input.name,
         password_hash: input.passwordHash,
+        email_verified_at: input.emailVerifiedAt ?? null,
         created_at: now,
         updated_at: now
       };
@@ -93,6 +107,17 @@ export function userStore(db: Kysely<Database>, clock: Clock) {
         .updateTable('users')
         .set({ time_zone: timeZone, updated_at: clock.now().toISOString() })
         .where('id', '=', id)
+        .execute();
+    },
+
+    /** The address is proven; the first proof's time is kept. */
+    async markVerified(id: string): Promise<void> {
+      const now = clock.now().toISOString();
+      await db
+        .updateTable('users')
+        .set({ email_verified_at: now, updated_at: now })
+        .where('id', '=', id)
+        .where('email_verified_at', 'is', null)
         .execute();
     },
 

@@ -64,14 +64,16 @@ export interface Merchant {
  */
 export async function createMerchant(
   t: TestServer,
-  opts: { email?: string; name?: string; password?: string } = {}
+  opts: { email?: string; name?: string; password?: string; unverified?: true } = {}
 ): Promise<Merchant> {
   const { db } = t.services.db;
   const password = opts.password ?? `pw-${`x_${randomBase62(16)}`}`;
   const user = await userStore(db, t.clock).create({
     email: opts.email ?? `${`m_${randomBase62(9)}`.toLowerCase()}@example.com`,
     name: opts.name ?? 'Test Merchant',
-    passwordHash: await hashPassword(password, t.services.config.passwordHashing)
+    passwordHash: await hashPassword(password, t.services.config.passwordHashing),
+    // Verified like any merchant who opened their link; `unverified` is one who has not yet.
+    emailVerifiedAt: opts.unverified ? null : t.clock.now().toISOString()
   });
   const { token } = await sessionStore(db, t.clock).create(user.id, { ip: null, userAgent: null });
   const cookie = `${sessionCookieName(t.services.config.publicOrigin)}=${token}`;
