@@ -60,7 +60,10 @@ export function verificationToken(t: TestServer, email: string): string | null {
  * the mail, which signs in. Answers the link's response (200 with the session cookie), or the
  * sign-up's own answer when that was not 202.
  */
-export async function signUpVerified(t: TestServer, opts: CallOptions & { body: { email: string } }) {
+export async function signUpVerified(
+  t: TestServer,
+  opts: CallOptions & { body: Record<string, unknown> & { email: string } }
+) {
   const up = await call(t, 'POST', '/api/auth/sign-up', opts);
   if (up.status !== 202) return up;
   const token = verificationToken(t, opts.body.email);
