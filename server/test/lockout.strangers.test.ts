@@ -68,6 +68,5 @@ describeEachDialect('a stranger cannot lock a merchant out', (dialect) => {
     const disabled = await disable();
     expect(disabled.status).toBe(200);
     expect(((await disabled.json()) as { key: { status: string } }).key.status).toBe('disabled');
-
   });
 });

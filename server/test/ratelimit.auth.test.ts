@@ -96,7 +96,8 @@ describeEachDialect('rate limits on accounts endpoints', (dialect) => {
     for (let i = 0; i < 4; i++) await signIn(m.email, 'stranger guess', ip);
     expect((await reauth(m.cookie, m.password)).status).toBe(200);
 
-    for (let i = 0; i < 3; i++) await expectError(await reauth(m.cookie, 'no'), 401, 'invalid_credentials');
+    for (let i = 0; i < 3; i++)
+      await expectError(await reauth(m.cookie, 'no'), 401, 'invalid_credentials');
     await expectError(await reauth(m.cookie, m.password), 429, 'rate_limited');
     // Another account's session, and sign-in from elsewhere, are unaffected.
     expect((await reauth(second.cookie, second.password)).status).toBe(200);

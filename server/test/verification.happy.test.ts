@@ -39,7 +39,10 @@ describeEachDialect('email verification', (dialect) => {
     expect(mail.map((m) => m.subject)).toEqual(['Verify your email']);
     expect(mail[0]?.text).toContain(`${t.services.config.publicOrigin}/verify-email#token=`);
     const token = verificationToken(t, email);
-    const rows = await t.services.db.db.selectFrom('email_verifications').select('token_hash').execute();
+    const rows = await t.services.db.db
+      .selectFrom('email_verifications')
+      .select('token_hash')
+      .execute();
     expect(JSON.stringify(rows)).not.toContain(token!);
 
     const res = await verify(token);
@@ -82,7 +85,11 @@ describeEachDialect('email verification', (dialect) => {
     const appId = newAppId();
     const pushed = await call(t, 'POST', '/api/sync/push', {
       cookie,
-      body: { clientId: newClientId(), schemaVersion: SYNC_SCHEMA_VERSION, mutations: [create(1, appId)] }
+      body: {
+        clientId: newClientId(),
+        schemaVersion: SYNC_SCHEMA_VERSION,
+        mutations: [create(1, appId)]
+      }
     });
     expect(pushed.status).toBe(200);
     expect((await call(t, 'GET', `/api/apps/${appId}/keys`, { cookie })).status).toBe(200);
@@ -90,7 +97,13 @@ describeEachDialect('email verification', (dialect) => {
     const refused = await call(t, 'POST', `/api/apps/${appId}/keys`, { cookie });
     const body = await expectError(refused, 403, 'email_unverified');
     expect(body?.error.message).toBe('Verify your email to generate API keys');
-    expect(await t.services.db.db.selectFrom('api_keys').selectAll().where('app_id', '=', appId).execute()).toEqual([]);
+    expect(
+      await t.services.db.db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('app_id', '=', appId)
+        .execute()
+    ).toEqual([]);
 
     // Opening the link (on any device) lifts the refusal for the session already signed in.
     expect((await verify(verificationToken(t, email))).status).toBe(200);

@@ -167,7 +167,12 @@ export function authRoutes(s: Services) {
         sendInBackground(s, { to: email, ...mail }, 'verification', { userId: created.user.id });
       } else {
         s.log.info('sign-up with an email that has an account');
-        sendInBackground(s, { to: email, ...signUpAttemptMail(config.publicOrigin) }, 'sign-up attempt', {});
+        sendInBackground(
+          s,
+          { to: email, ...signUpAttemptMail(config.publicOrigin) },
+          'sign-up attempt',
+          {}
+        );
       }
       return c.json({ email, message: CHECK_EMAIL }, 202);
     })

@@ -52,7 +52,7 @@ const generate = createRoute({
   path: '/{appId}/keys',
   summary: 'Generate the first pair (none active)',
   description:
-    'Answers the secret once (Cache-Control: no-store). 403 email_unverified until the account\'s email is verified; 401 reauthentication_required when the password is older than 10 minutes.',
+    "Answers the secret once (Cache-Control: no-store). 403 email_unverified until the account's email is verified; 401 reauthentication_required when the password is older than 10 minutes.",
   tags,
   security: sessionAuth,
   request: { params: appIdParam },

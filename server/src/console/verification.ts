@@ -14,7 +14,8 @@ import { sessionInfo, setSessionCookie } from './cookies';
 import { requireSession } from './middleware/session';
 import { apiHook } from './validate';
 
-const INVALID = 'This verification link has expired or was already used. Sign in to ask for a new one.';
+const INVALID =
+  'This verification link has expired or was already used. Sign in to ask for a new one.';
 
 /**
  * "Verify your email". The token rides in the URL fragment, as the reset link's does: browsers
@@ -109,7 +110,8 @@ export function verificationRoutes(s: Services, limiter: Limiter) {
 
     .openapi({ ...resend, middleware: [requireSession(s)] }, async (c) => {
       const sn = c.get('session');
-      if (sn.emailVerifiedAt) throw new ApiError('conflict', 'Your email address is already verified');
+      if (sn.emailVerifiedAt)
+        throw new ApiError('conflict', 'Your email address is already verified');
       await limiter.enforce('verificationResend', sn.userId);
       const { token } = await emailVerificationStore(s.db, clock).create(sn.userId);
       sendInBackground(

@@ -121,7 +121,9 @@ export async function seedDemo(
   const token = await opts.verificationToken(DEMO_EMAIL);
   const verified = await request('/api/auth/verify-email', fromConsole({ token }, {}));
   if (verified.status !== 200)
-    throw new Error(`demo seed: verification answered ${verified.status}: ${await verified.text()}`);
+    throw new Error(
+      `demo seed: verification answered ${verified.status}: ${await verified.text()}`
+    );
   const cookie = (verified.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
 
   const apps = DEMO_APPS.map((fields) => ({ id: newId('ap'), fields }));

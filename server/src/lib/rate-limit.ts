@@ -52,8 +52,8 @@ export function createLimiter(s: Services) {
         s.log.warn({ limit: 'attempts', retryAfter: wait }, 'rate limited');
         throw tooMany(wait);
       },
-      fail: failures.fail,
-      clear: failures.clear
+      fail: (account: string, source: string) => failures.fail(account, source),
+      clear: (account: string, source?: string) => failures.clear(account, source)
     }
   };
 }

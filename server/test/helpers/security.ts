@@ -67,7 +67,11 @@ export async function signUpVerified(
   const up = await call(t, 'POST', '/api/auth/sign-up', opts);
   if (up.status !== 202) return up;
   const token = verificationToken(t, opts.body.email);
-  return call(t, 'POST', '/api/auth/verify-email', { body: { token }, ip: opts.ip, headers: opts.headers });
+  return call(t, 'POST', '/api/auth/verify-email', {
+    body: { token },
+    ip: opts.ip,
+    headers: opts.headers
+  });
 }
 
 export interface Merchant {

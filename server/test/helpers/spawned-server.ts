@@ -126,10 +126,13 @@ export async function outboxVerificationToken(dataDir: string, email: string): P
   const dir = path.join(dataDir, 'mail');
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(`-${email}.txt`)) : [];
+    const files = fs.existsSync(dir)
+      ? fs.readdirSync(dir).filter((f) => f.endsWith(`-${email}.txt`))
+      : [];
     for (const f of files.sort().reverse()) {
       const text = fs.readFileSync(path.join(dir, f), 'utf8');
-      const token = /Subject: Verify your email[\s\S]*\/verify-email#token=([A-Za-z0-9_-]{43})/.exec(text)?.[1];
+      const token =
+        /Subject: Verify your email[\s\S]*\/verify-email#token=([A-Za-z0-9_-]{43})/.exec(text)?.[1];
       if (token) return token;
     }
     if (Date.now() > deadline) throw new Error(`no verification mail for ${email} in ${dir}`);
