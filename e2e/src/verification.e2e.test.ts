@@ -1,38 +1,19 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from './harness/browser';
-import { mailTo, merchant, signIn, useStack, verificationLink } from './harness/fixture';
+import {
+  mailTo,
+  merchant,
+  signIn,
+  submitSignUp,
+  useStack,
+  verificationLink
+} from './harness/fixture';
+import { shoot } from './harness/shots';
 import { registerAppsViaSync } from './harness/sync-api';
 
 /** Issue 14, part 1: a new account proves its email before it can generate API keys. */
 describe.skipIf(!hasChromium)('email verification', () => {
   const stack = useStack();
-  const shots = process.env.E2E_SCREENSHOTS;
-
-  async function shoot(page: Page, name: string) {
-    if (!shots) return;
-    fs.mkdirSync(shots, { recursive: true });
-    for (const [w, h] of [
-      [1280, 800],
-      [390, 844]
-    ] as const) {
-      await page.setViewportSize({ width: w, height: h });
-      await page.screenshot({ path: path.join(shots, `${name}-${w}.png`), fullPage: true });
-    }
-    await page.setViewportSize({ width: 1280, height: 800 });
-  }
-
-  /** Fills and sends the sign-up form; the page then says where the link went. */
-  async function submitSignUp(page: Page, m: ReturnType<typeof merchant>) {
-    await page.goto('/sign-up');
-    await page.getByLabel('Full Name').fill(m.name);
-    await page.getByLabel('Enter Your Email').fill(m.email);
-    await page.getByLabel('Enter Password', { exact: true }).fill(m.password);
-    await page.getByRole('button', { name: 'Create Account' }).click();
-    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
-  }
 
   it('signs up, says "Check your email", and the link from the mail lands on "Your Apps"', async () => {
     const ctx = await stack.context();

@@ -1,6 +1,6 @@
 import type { Db } from '../db';
 import type { Clock } from '../lib/clock';
-import { hashToken, newToken } from '../lib/tokens';
+import { hashToken, newLinkToken } from '../lib/tokens';
 
 /** A "Verify your email" link works once, for a day. */
 export const VERIFICATION_TTL_MS = 24 * 60 * 60 * 1000;
@@ -13,20 +13,12 @@ export function emailVerificationStore(database: Db, clock: Clock) {
   const { db } = database;
   return {
     async create(userId: string): Promise<{ token: string; expiresAt: string }> {
-      const token = newToken();
-      const now = clock.now();
-      const expiresAt = new Date(now.getTime() + VERIFICATION_TTL_MS).toISOString();
+      const { token, row } = newLinkToken(clock.now(), VERIFICATION_TTL_MS);
       await db
         .insertInto('email_verifications')
-        .values({
-          token_hash: hashToken(token),
-          user_id: userId,
-          created_at: now.toISOString(),
-          expires_at: expiresAt,
-          used_at: null
-        })
+        .values({ ...row, user_id: userId })
         .execute();
-      return { token, expiresAt };
+      return { token, expiresAt: row.expires_at };
     },
 
     /**
