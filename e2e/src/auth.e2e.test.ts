@@ -4,8 +4,8 @@ import { mailTo, merchant, pressSignOut, signIn, signUp, useStack } from './harn
 
 describe.skipIf(!hasChromium)('accounts in Chromium', () => {
   const stack = useStack({
-    // One free failure per (account, address), then waits of 1 s, 2 s, 4 s…
-    env: { RATE_LIMIT_SIGNIN_ACCOUNT: '1', RATE_LIMIT_SIGNIN_IP: '1000' }
+    // Two free failures per (account, address), then waits of 1 s, 2 s, 4 s…
+    env: { RATE_LIMIT_SIGNIN_ACCOUNT: '2', RATE_LIMIT_SIGNIN_IP: '1000' }
   });
 
   it('signs up, signs out, signs in to the empty dashboard and signs out again', async () => {
