@@ -115,7 +115,7 @@ describe.skipIf(!hasChromium)('accounts in Chromium', () => {
     const unknown = await page.getByRole('alert').filter({ hasText: 'Incorrect' }).innerText();
     expect(unknown).toBe(wrong);
 
-    // Past the free failure, attempts from this browser's address must wait longer after each
+    // Past the free failures, attempts from this browser's address must wait longer after each
     // failure: quick retries are refused with a 429 and a message saying how long to wait.
     // (That the right password waits too, and that other addresses do not, is asserted with a
     // controlled clock in server/test/ratelimit.auth.test.ts.)
