@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from './harness/browser';
-import { merchant, pressSignOut, signIn, signUp, useStack } from './harness/fixture';
+import { mailTo, merchant, pressSignOut, signIn, signUp, useStack } from './harness/fixture';
 
 describe.skipIf(!hasChromium)('accounts in Chromium', () => {
   const stack = useStack({
-    env: { RATE_LIMIT_SIGNIN_ACCOUNT: '4', RATE_LIMIT_SIGNIN_IP: '1000' }
+    // Two free failures per (account, address), then waits of 1 s, 2 s, 4 s…
+    env: { RATE_LIMIT_SIGNIN_ACCOUNT: '2', RATE_LIMIT_SIGNIN_IP: '1000' }
   });
 
   it('signs up, signs out, signs in to the empty dashboard and signs out again', async () => {
@@ -66,7 +67,7 @@ describe.skipIf(!hasChromium)('accounts in Chromium', () => {
     await page.getByRole('button', { name: 'Send Reset Link' }).click();
     await page.getByText('If an account exists for that email').waitFor();
 
-    const mail = await stack.smtp.waitFor(m.email);
+    const mail = await mailTo(stack.smtp, m.email, 'Reset your KS Pay password');
     const link = /https?:\/\/\S+\/reset-password#token=[A-Za-z0-9_-]{43}/.exec(mail.text)?.[0];
     expect(link, mail.text).toBeTruthy();
     // The token travels in the fragment: nothing secret reaches a server log or a Referer.
@@ -114,12 +115,15 @@ describe.skipIf(!hasChromium)('accounts in Chromium', () => {
     const unknown = await page.getByRole('alert').filter({ hasText: 'Incorrect' }).innerText();
     expect(unknown).toBe(wrong);
 
-    // The account allows 4 failures in the window: the next attempts are refused with a 429
-    // and a message saying to wait, even with the right password.
+    // Past the free failures, attempts from this browser's address must wait longer after each
+    // failure: quick retries are refused with a 429 and a message saying how long to wait.
+    // (That the right password waits too, and that other addresses do not, is asserted with a
+    // controlled clock in server/test/ratelimit.auth.test.ts.)
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push(await signIn(page, m.email, `wrong ${i}`));
+    for (let i = 0; i < 8 && !statuses.includes(429); i++) {
+      statuses.push(await signIn(page, m.email, `wrong ${i}`));
+    }
     expect(statuses).toContain(429);
-    expect(await signIn(page, m.email, m.password)).toBe(429);
     await page
       .getByRole('alert')
       .filter({ hasText: /too many/i })

@@ -39,7 +39,11 @@ export interface RateLimit {
 }
 
 export interface RateLimits {
-  /** Sign-in (and re-authentication) attempts per email since the last success. */
+  /**
+   * Failed passwords per (account, source) and per signed-in session's re-authentication:
+   * `max` failures are free, then each attempt waits 2^(failures - max) s after the last
+   * failure, never longer than `windowMs`. Never a lock of the account as a whole.
+   */
   signInAccount: RateLimit;
   /** Sign-in attempts per client IP, successful or not. */
   signInIp: RateLimit;
@@ -48,6 +52,8 @@ export interface RateLimits {
   forgotPasswordIp: RateLimit;
   /** Change-of-address links mailed per account (each one mails two inboxes). */
   emailChange: RateLimit;
+  /** "Resend email" of the verification link, per account. */
+  verificationResend: RateLimit;
 }
 
 /** N=2^17, r=8, p=1: 128 MiB and ~0.4 s per hash on one core (OWASP's scrypt minimum). */
@@ -60,7 +66,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   signUpIp: { max: 20, windowMs: 60 * MINUTE },
   forgotPasswordEmail: { max: 3, windowMs: 60 * MINUTE },
   forgotPasswordIp: { max: 10, windowMs: 60 * MINUTE },
-  emailChange: { max: 5, windowMs: 60 * MINUTE }
+  emailChange: { max: 5, windowMs: 60 * MINUTE },
+  verificationResend: { max: 3, windowMs: 60 * MINUTE }
 };
 
 /** `RATE_LIMIT_SIGNIN_ACCOUNT=5`, `RATE_LIMIT_SIGNIN_ACCOUNT_WINDOW_SECONDS=900`, … */
@@ -70,7 +77,8 @@ const RATE_LIMIT_ENV: Record<keyof RateLimits, string> = {
   signUpIp: 'RATE_LIMIT_SIGNUP_IP',
   forgotPasswordEmail: 'RATE_LIMIT_FORGOT_PASSWORD_EMAIL',
   forgotPasswordIp: 'RATE_LIMIT_FORGOT_PASSWORD_IP',
-  emailChange: 'RATE_LIMIT_EMAIL_CHANGE'
+  emailChange: 'RATE_LIMIT_EMAIL_CHANGE',
+  verificationResend: 'RATE_LIMIT_VERIFICATION_RESEND'
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -21,6 +21,8 @@ export interface SessionContext {
   authenticatedAt: string;
   expiresAt: string;
   createdAt: string;
+  /** When the account's address was proven; null: key generation is refused. */
+  emailVerifiedAt: string | null;
 }
 
 export interface AppEnv {

@@ -8,6 +8,7 @@ import {
   expectError,
   runProtectedRouteCases,
   sessionCookieOf,
+  signUpVerified,
   snapshot,
   type TestServer
 } from './helpers/security';
@@ -24,10 +25,8 @@ describeEachDialect('accounts: sessions and cookies', (dialect) => {
   afterAll(() => t.close());
 
   const signUp = async (email: string) => {
-    const res = await call(t, 'POST', '/api/auth/sign-up', {
-      body: { name: 'Merchant', email, password: PASSWORD }
-    });
-    expect(res.status).toBe(201);
+    const res = await signUpVerified(t, { body: { name: 'Merchant', email, password: PASSWORD } });
+    expect(res.status).toBe(200);
     return res;
   };
   const signIn = (email: string) =>
@@ -165,7 +164,14 @@ describeEachDialect('accounts: sessions and cookies', (dialect) => {
           path: '/api/auth/reset-password',
           public: true,
           body: { token: 'C'.repeat(43), password: PASSWORD }
-        }
+        },
+        {
+          method: 'POST',
+          path: '/api/auth/verify-email',
+          public: true,
+          body: { token: 'D'.repeat(43) }
+        },
+        { method: 'POST', path: '/api/auth/verify-email/resend' }
       ]
     );
   });
@@ -182,11 +188,11 @@ describeEachDialect('accounts: https deployment', (dialect) => {
   afterAll(() => t.close());
 
   it('uses a __Host- cookie with Secure', async () => {
-    const res = await call(t, 'POST', '/api/auth/sign-up', {
+    const res = await signUpVerified(t, {
       headers: { origin: 'https://portal.kspay.example' },
       body: { name: 'Secure', email: 'secure@example.com', password: PASSWORD }
     });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     const set = res.headers.get('set-cookie') ?? '';
     expect(set).toMatch(/^__Host-kspay_session=[A-Za-z0-9_-]{43};/);
     expect(set).toContain('Secure');

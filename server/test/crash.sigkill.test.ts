@@ -11,7 +11,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { create, fields, newAppId, newClientId } from './helpers/apps';
 import { INR, INR_UPI } from './helpers/payments';
 import { describeWithPostgres, emptyDatabase } from './helpers/processes';
-import { cookieOf, request, spawnServer, type Spawned } from './helpers/spawned-server';
+import {
+  cookieOf,
+  request,
+  signUpOverHttp,
+  spawnServer,
+  type Spawned
+} from './helpers/spawned-server';
 
 const N = 200;
 /** SIGKILL once this many pushed clients AND this many transactions are committed. */
@@ -76,12 +82,14 @@ interface Merchant {
 }
 
 /** A merchant signed up over HTTP, with an app, a key pair and an access token. */
-async function signUp(base: string): Promise<Merchant> {
+async function signUp(base: string, dataDir: string): Promise<Merchant> {
   const email = `crash-${Date.now()}@example.com`;
-  const res = await request(base, 'POST', '/api/auth/sign-up', {
-    body: { name: 'Crash Test', email, password: 'a long crash passphrase' }
+  const res = await signUpOverHttp(base, dataDir, {
+    name: 'Crash Test',
+    email,
+    password: 'a long crash passphrase'
   });
-  expect(res.status).toBe(201);
+  expect(res.status).toBe(200);
   const cookie = cookieOf(res);
   const appId = newAppId();
   const body = {
@@ -253,7 +261,7 @@ function crashSuite(makeStorage: () => Storage | Promise<Storage>) {
     storage = await makeStorage();
     const first = await spawnServer({ ...storage.env, PASSWORD_HASH_LN: '12' });
     servers.push(first);
-    const m = await signUp(first.base);
+    const m = await signUp(first.base, storage.env.DATA_DIR);
     const w = workload(m);
 
     // The watcher is connected before the first request leaves, so it cannot be late.

@@ -5,7 +5,7 @@ import { DemoClock } from '../src/demo/clock';
 import { planPayments } from '../src/demo/plan';
 import { DEMO_EMAIL, seedDemo, type DemoSeed } from '../src/demo/seed';
 import { closeServer, type TestServer } from './helpers/payments';
-import { call } from './helpers/security';
+import { call, verificationToken } from './helpers/security';
 import { describeEachDialect, TEST_ORIGIN, testServer } from './helpers/services';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -49,7 +49,8 @@ describeEachDialect('demo seed through the real APIs', (dialect) => {
       transactions: 80,
       days: 60,
       seed: 11,
-      origin: TEST_ORIGIN
+      origin: TEST_ORIGIN,
+      verificationToken: (email) => verificationToken(t, email) ?? ''
     });
   });
   afterAll(() => closeServer(t));

@@ -10,7 +10,13 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { create, fields, newAppId, newClientId } from './helpers/apps';
 import { describeWithPostgres, emptyDatabase } from './helpers/processes';
-import { cookieOf, request, spawnServer, type Spawned } from './helpers/spawned-server';
+import {
+  cookieOf,
+  request,
+  signUpOverHttp,
+  spawnServer,
+  type Spawned
+} from './helpers/spawned-server';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -72,11 +78,13 @@ function expectConsistent(rows: Rows, ackedBefore: { appId: string; clientId: st
   expect(Math.max(...rows.apps.map((a) => a.version))).toBeLessThanOrEqual(rows.merchantVersion);
 }
 
-async function signUp(base: string) {
-  const res = await request(base, 'POST', '/api/auth/sign-up', {
-    body: { name: 'Backup', email: 'backup@example.com', password: 'a long backup passphrase' }
+async function signUp(base: string, dataDir: string) {
+  const res = await signUpOverHttp(base, dataDir, {
+    name: 'Backup',
+    email: 'backup@example.com',
+    password: 'a long backup passphrase'
   });
-  expect(res.status).toBe(201);
+  expect(res.status).toBe(200);
   return cookieOf(res);
 }
 
@@ -113,7 +121,7 @@ describe('online backup [sqlite]', () => {
   it('copies a consistent, complete database while writes go on', async () => {
     const server = await spawnServer({ DATA_DIR: dir, PASSWORD_HASH_LN: '12' });
     servers.push(server);
-    const cookie = await signUp(server.base);
+    const cookie = await signUp(server.base, dir);
     const w = writer(server.base, cookie);
     while (w.acked.length < 30) await new Promise((r) => setTimeout(r, 20));
 
@@ -173,7 +181,7 @@ describeWithPostgres('online backup [postgres]', () => {
       PASSWORD_HASH_LN: '12'
     });
     servers.push(server);
-    const cookie = await signUp(server.base);
+    const cookie = await signUp(server.base, dir);
     const w = writer(server.base, cookie);
     while (w.acked.length < 30) await new Promise((r) => setTimeout(r, 20));
     const ackedBefore = [...w.acked];

@@ -26,7 +26,8 @@ const noLimits: RateLimits = {
   signUpIp: open,
   forgotPasswordEmail: open,
   forgotPasswordIp: open,
-  emailChange: open
+  emailChange: open,
+  verificationResend: open
 };
 
 /**

@@ -94,8 +94,16 @@ describeEachDialect('password reset over real SMTP and HTTP', (dialect) => {
       email,
       password: oldPassword
     });
-    expect(up.status).toBe(201);
-    const older = cookieOf(up);
+    expect(up.status).toBe(202);
+    // The verification mail goes over SMTP too; its link signs in.
+    await expect.poll(() => smtp.inbox.length, { timeout: 10_000 }).toBe(1);
+    expect(smtp.inbox[0]!.raw).toMatch(/^Subject: Verify your email/m);
+    const verifyLink = new URL(/(http\S+)/.exec(decodeBody(smtp.inbox[0]!.raw))?.[1] ?? '');
+    const verified = await post('/api/auth/verify-email', {
+      token: new URLSearchParams(verifyLink.hash.slice(1)).get('token')
+    });
+    expect(verified.status).toBe(200);
+    const older = cookieOf(verified);
     expect(await sessionStatus(older)).toBe(200);
     // The real socket address reached the session row through getConnInfo.
     const row = await t.services.db.db
@@ -106,8 +114,8 @@ describeEachDialect('password reset over real SMTP and HTTP', (dialect) => {
 
     const forgot = await post('/api/auth/forgot-password', { email });
     expect(forgot.status).toBe(202);
-    await expect.poll(() => smtp.inbox.length, { timeout: 10_000 }).toBe(1);
-    const mail = smtp.inbox[0]!;
+    await expect.poll(() => smtp.inbox.length, { timeout: 10_000 }).toBe(2);
+    const mail = smtp.inbox[1]!;
     expect(mail.to).toEqual([email]);
     expect(mail.raw).toMatch(/^Subject: Reset your KS Pay password/m);
     const link = /(http\S+)/.exec(decodeBody(mail.raw))?.[1] ?? '';

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { create, newAppId, newClientId } from './helpers/apps';
 import {
   Client,
+  signUpClient,
   describeWithPostgres,
   startCluster,
   type ServerProcess
@@ -37,8 +38,8 @@ describeWithPostgres('several server processes on one PostgreSQL: accounts and k
     const client = new Client();
     const email = `mp${++n}-${Date.now()}@example.com`;
     const password = 'correct horse battery staple';
-    const res = await client.req(via, 'POST', '/api/auth/sign-up', { name: 'M', email, password });
-    expect(res.status).toBe(201);
+    const res = await signUpClient(client, via, { name: 'M', email, password });
+    expect(res.status).toBe(200);
     return { client, email, password };
   }
 

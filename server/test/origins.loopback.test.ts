@@ -30,7 +30,7 @@ describe('origins: the console opened at another loopback spelling', () => {
     ['http://127.0.0.1:8787', 'b@example.com'],
     ['http://[::1]:8787', 'c@example.com']
   ])('signs up from %s', async (origin, email) => {
-    expect((await signUp(t, origin, email)).status).toBe(201);
+    expect((await signUp(t, origin, email)).status).toBe(202);
   });
 
   it('still refuses another port or scheme on loopback, naming the expected origin', async () => {
@@ -71,8 +71,8 @@ describe('origins: a public deployment', () => {
   });
 
   it('widens an ALLOWED_ORIGINS loopback entry to its other spellings only', async () => {
-    expect((await signUp(t, 'https://portal.kspay.example', 'f@example.com')).status).toBe(201);
-    expect((await signUp(t, 'http://localhost:3000', 'g@example.com')).status).toBe(201);
+    expect((await signUp(t, 'https://portal.kspay.example', 'f@example.com')).status).toBe(202);
+    expect((await signUp(t, 'http://localhost:3000', 'g@example.com')).status).toBe(202);
     expect((await signUp(t, 'http://localhost:3001', 'h@example.com')).status).toBe(403);
   });
 

@@ -44,7 +44,7 @@ describeEachDialect('a sign-up with the production cost', (dialect) => {
     const res = await call(t, 'POST', '/api/auth/sign-up', {
       body: { name: 'Prod', email: 'prod@example.com', password }
     });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(202);
     const { password_hash } = await t.services.db.db
       .selectFrom('users')
       .select('password_hash')

@@ -12,7 +12,8 @@ const limits: RateLimits = {
   signUpIp: { max: 2, windowMs: 60 * MIN },
   forgotPasswordEmail: { max: 2, windowMs: 60 * MIN },
   forgotPasswordIp: { max: 4, windowMs: 60 * MIN },
-  emailChange: { max: 2, windowMs: 60 * MIN }
+  emailChange: { max: 2, windowMs: 60 * MIN },
+  verificationResend: { max: 2, windowMs: 60 * MIN }
 };
 
 describeEachDialect('rate limits on accounts endpoints', (dialect) => {
@@ -28,38 +29,52 @@ describeEachDialect('rate limits on accounts endpoints', (dialect) => {
   const signIn = (email: string, password: string, ip: string) =>
     call(t, 'POST', '/api/auth/sign-in', { body: { email, password }, ip });
 
-  it('locks an account after repeated failures, with Retry-After and a readable message', async () => {
+  it('makes one source wait longer after each failure, and never the owner elsewhere', async () => {
     const m = await createMerchant(t);
+    const a = freshIp();
     for (let i = 0; i < 3; i++) {
-      await expectError(
-        await signIn(m.email, 'wrong guess', freshIp()),
-        401,
-        'invalid_credentials'
-      );
+      await expectError(await signIn(m.email, 'wrong guess', a), 401, 'invalid_credentials');
     }
     // Even the right password waits now: the guesser must not learn it was right.
-    const res = await signIn(m.email, m.password, freshIp());
+    const res = await signIn(m.email, m.password, a);
     const body = await expectError(res, 429, 'rate_limited');
-    expect(res.headers.get('retry-after')).toBe(String(15 * 60));
-    expect(body?.error.message).toBe('Too many attempts. Try again in 15 minutes.');
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(body?.error.message).toBe('Too many attempts. Try again in 1 second.');
 
-    t.clock.advance(14 * MIN + 30_000);
-    const later = await signIn(m.email, m.password, freshIp());
-    expect(later.status).toBe(429);
-    expect(later.headers.get('retry-after')).toBe('30');
-    t.clock.advance(30_000);
+    t.clock.advance(1000);
+    await expectError(await signIn(m.email, 'wrong again', a), 401, 'invalid_credentials');
+    const longer = await signIn(m.email, m.password, a);
+    expect(longer.status).toBe(429);
+    expect(longer.headers.get('retry-after')).toBe('2');
+
+    // The same account from another address has nothing to wait for.
     expect((await signIn(m.email, m.password, freshIp())).status).toBe(200);
+    // Past the wait (and the per-address window of 6), the right password works from A too.
+    t.clock.advance(15 * MIN);
+    expect((await signIn(m.email, m.password, a)).status).toBe(200);
+  });
+
+  it('grows the wait as 2^(n - free) seconds up to the cap', async () => {
+    const m = await createMerchant(t);
+    const a = freshIp();
+    const waits: number[] = [];
+    for (let n = 1; n <= 16; n++) {
+      // Each round: wait out the previous delay, fail once, read the next delay. The per-IP
+      // window (6 per 15 minutes) is passed by moving past it every round.
+      t.clock.advance(15 * MIN);
+      expect((await signIn(m.email, 'wrong', a)).status).toBe(401);
+      const res = await signIn(m.email, 'wrong', a);
+      waits.push(res.status === 429 ? Number(res.headers.get('retry-after')) : 0);
+    }
+    expect(waits).toEqual([0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900, 900, 900, 900]);
   });
 
   it('treats unknown emails like accounts, so a 429 does not reveal which exist', async () => {
+    const ip = freshIp();
     for (let i = 0; i < 3; i++) {
-      await expectError(
-        await signIn('nobody@example.com', 'x', freshIp()),
-        401,
-        'invalid_credentials'
-      );
+      await expectError(await signIn('nobody@example.com', 'x', ip), 401, 'invalid_credentials');
     }
-    await expectError(await signIn('nobody@example.com', 'x', freshIp()), 429, 'rate_limited');
+    await expectError(await signIn('nobody@example.com', 'x', ip), 429, 'rate_limited');
   });
 
   it('forgets failures after a successful sign-in', async () => {
@@ -72,12 +87,22 @@ describeEachDialect('rate limits on accounts endpoints', (dialect) => {
     }
   });
 
-  it('counts re-authentication failures against the account', async () => {
+  it('counts re-authentication failures per session, apart from sign-in', async () => {
     const m = await createMerchant(t);
-    const reauth = () =>
-      call(t, 'POST', '/api/auth/reauthenticate', { cookie: m.cookie, body: { password: 'no' } });
-    for (let i = 0; i < 3; i++) await expectError(await reauth(), 401, 'invalid_credentials');
-    await expectError(await reauth(), 429, 'rate_limited');
+    const second = await createMerchant(t, { email: `second-${m.email}` });
+    const reauth = (cookie: string, password: string) =>
+      call(t, 'POST', '/api/auth/reauthenticate', { cookie, body: { password } });
+    // Anonymous failures at the email do not touch a signed-in session's re-authentication.
+    const ip = freshIp();
+    for (let i = 0; i < 4; i++) await signIn(m.email, 'stranger guess', ip);
+    expect((await reauth(m.cookie, m.password)).status).toBe(200);
+
+    for (let i = 0; i < 3; i++)
+      await expectError(await reauth(m.cookie, 'no'), 401, 'invalid_credentials');
+    await expectError(await reauth(m.cookie, m.password), 429, 'rate_limited');
+    // Another account's session, and sign-in from elsewhere, are unaffected.
+    expect((await reauth(second.cookie, second.password)).status).toBe(200);
+    expect((await signIn(m.email, m.password, freshIp())).status).toBe(200);
   });
 
   it('limits sign-in attempts per IP across accounts, and per IP only', async () => {
@@ -90,13 +115,15 @@ describeEachDialect('rate limits on accounts endpoints', (dialect) => {
     expect((await signIn('spray-last@example.com', 'x', freshIp())).status).toBe(401);
   });
 
-  it('allows exactly the limit when attempts arrive all at once', async () => {
+  it('bounds a burst of parallel guesses from one address by the per-address cap', async () => {
     const m = await createMerchant(t);
+    const ip = freshIp();
     const results = await Promise.all(
-      Array.from({ length: 8 }, () => signIn(m.email, 'parallel guess', freshIp()))
+      Array.from({ length: 8 }, () => signIn(m.email, 'parallel guess', ip))
     );
     const statuses = results.map((r) => r.status).sort();
-    expect(statuses).toEqual([401, 401, 401, 429, 429, 429, 429, 429]);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(2);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
   });
 
   it('limits forgot-password per email and per IP with the same answer shape', async () => {
@@ -121,8 +148,8 @@ describeEachDialect('rate limits on accounts endpoints', (dialect) => {
         body: { name: 'Many', email, password: 'one of many accounts' },
         ip
       });
-    expect((await signUp('many1@example.com')).status).toBe(201);
-    expect((await signUp('many2@example.com')).status).toBe(201);
+    expect((await signUp('many1@example.com')).status).toBe(202);
+    expect((await signUp('many2@example.com')).status).toBe(202);
     await expectError(await signUp('many3@example.com'), 429, 'rate_limited');
     const users = await t.services.db.db
       .selectFrom('users')
@@ -135,16 +162,17 @@ describeEachDialect('rate limits on accounts endpoints', (dialect) => {
   it('shares counts between server processes on one database', async () => {
     const other = { ...t, app: createApp(t.services) };
     const m = await createMerchant(t);
+    const ip = freshIp();
     for (const server of [t, other, t]) {
       const res = await call(server, 'POST', '/api/auth/sign-in', {
         body: { email: m.email, password: 'wrong' },
-        ip: freshIp()
+        ip
       });
       expect(res.status).toBe(401);
     }
     const res = await call(other, 'POST', '/api/auth/sign-in', {
       body: { email: m.email, password: m.password },
-      ip: freshIp()
+      ip
     });
     await expectError(res, 429, 'rate_limited');
   });

@@ -5,7 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { request, spawnServer, SPAWNED_ORIGIN, type Spawned } from './helpers/spawned-server';
+import {
+  request,
+  signUpOverHttp,
+  spawnServer,
+  SPAWNED_ORIGIN,
+  type Spawned
+} from './helpers/spawned-server';
 
 /** One POST on its own connection (`Connection: close`), answered with status, headers, time. */
 function post(port: number, url: string, body: unknown) {
@@ -87,10 +93,8 @@ describe('graceful shutdown [sqlite]', () => {
     const server = await spawnServer(env);
     servers.push(server);
     const account = { email: 'shutdown@example.com', password: 'a long shutdown passphrase' };
-    const signedUp = await request(server.base, 'POST', '/api/auth/sign-up', {
-      body: { name: 'Shutdown', ...account }
-    });
-    expect(signedUp.status).toBe(201);
+    const signedUp = await signUpOverHttp(server.base, dir, { name: 'Shutdown', ...account });
+    expect(signedUp.status).toBe(200);
 
     // Three sign-ins, each on its own connection: the hash pool runs at most two at a time on
     // a small machine, so the last answer comes well after the signal.

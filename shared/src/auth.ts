@@ -70,6 +70,19 @@ export const resetPasswordInput = z.strictObject({
 });
 export type ResetPasswordInput = z.infer<typeof resetPasswordInput>;
 
+/**
+ * `POST /api/auth/sign-up` answers this, and nothing else, whether or not the email already had
+ * an account: the address is told to check its inbox, and no session is made.
+ */
+export const signUpResponseSchema = z.object({ email: z.string(), message: z.string() });
+export type SignUpResponse = z.infer<typeof signUpResponseSchema>;
+
+/** Verification tokens are like reset tokens: 32 random bytes in base64url. */
+export const verifyEmailInput = z.strictObject({
+  token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'This verification link is not valid')
+});
+export type VerifyEmailInput = z.infer<typeof verifyEmailInput>;
+
 export const reauthenticateInput = z.strictObject({
   password: z.string().min(1, 'Enter your password').max(1024)
 });
@@ -84,6 +97,8 @@ export type User = z.infer<typeof userSchema>;
 
 export const sessionInfoSchema = z.object({
   user: userSchema,
+  /** The account's email address was confirmed by its link: key generation is allowed. */
+  emailVerified: z.boolean(),
   /** When the password was last entered for this session (ISO time): key actions need it fresh. */
   authenticatedAt: z.string(),
   expiresAt: z.string()

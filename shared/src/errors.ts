@@ -11,6 +11,8 @@ export const errorStatus = {
   invalid_credentials: 401,
   reauthentication_required: 401,
   forbidden_origin: 403,
+  /** Key generation waits until the account's email address is verified (issue 14). */
+  email_unverified: 403,
   not_found: 404,
   conflict: 409,
   email_taken: 409,
@@ -25,6 +27,8 @@ export const errorStatus = {
   invalid_reset_token: 410,
   /** An email-change confirmation link that is unknown, used or expired. */
   invalid_email_change_token: 410,
+  /** A "Verify your email" link that was used, expired or never issued. */
+  invalid_verification_token: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

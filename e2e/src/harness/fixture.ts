@@ -17,9 +17,11 @@ export function useStack(opts: ServerOptions = {}) {
       ...opts,
       env: { SMTP_URL: stack.smtp.url, PASSWORD_HASH_LN: '12', ...opts.env }
     });
+    inboxes.set(stack.server.origin, stack.smtp);
     stack.browser = await launchBrowser();
   });
   afterAll(async () => {
+    if (stack.server) inboxes.delete(stack.server.origin);
     await stack.browser?.close();
     await stack.server?.stop();
     await stack.smtp?.close();
@@ -38,6 +40,30 @@ export function useStack(opts: ServerOptions = {}) {
   };
 }
 
+/** Each running stack's mail, by the origin its pages are on (`signUp` reads its link there). */
+const inboxes = new Map<string, Smtp>();
+
+/** The newest mail to `to` with `subject`, waiting for it to arrive. */
+export async function mailTo(smtp: Smtp, to: string, subject: string, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = smtp.inbox.filter((m) => m.to.includes(to) && m.subject === subject).at(-1);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no "${subject}" mail to ${to} in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The "Verify your email" link mailed to `email` by the stack serving `page`. */
+export async function verificationLink(page: Page, email: string): Promise<string> {
+  const smtp = inboxes.get(new URL(page.url()).origin);
+  if (!smtp) throw new Error(`no stack serves ${page.url()}`);
+  const mail = await mailTo(smtp, email, 'Verify your email');
+  const link = /https?:\/\/\S+\/verify-email#token=[A-Za-z0-9_-]+/.exec(mail.text)?.[0];
+  if (!link) throw new Error(`no verification link in the mail to ${email}`);
+  return link;
+}
+
 let counter = 0;
 /** A unique merchant for one test. */
 export function merchant(prefix = 'merchant') {
@@ -46,12 +72,21 @@ export function merchant(prefix = 'merchant') {
   return { name: `Asha ${id}`, email: `${id}@example.com`, password: `correct horse ${id}` };
 }
 
-export async function signUp(page: Page, m: ReturnType<typeof merchant>): Promise<void> {
+/** Fills and sends the sign-up form; it answers "Check your email" (nobody is signed in yet). */
+export async function submitSignUp(page: Page, m: ReturnType<typeof merchant>): Promise<void> {
   await page.goto('/sign-up');
   await page.getByLabel('Full Name').fill(m.name);
   await page.getByLabel('Enter Your Email').fill(m.email);
   await page.getByLabel('Enter Password', { exact: true }).fill(m.password);
   await page.getByRole('button', { name: 'Create Account' }).click();
+  await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+}
+
+/** A new merchant signed in on "Your Apps": the form, then the link from the stack's mail. */
+export async function signUp(page: Page, m: ReturnType<typeof merchant>): Promise<void> {
+  await submitSignUp(page, m);
+  // As the merchant does: open the link from the mail, which verifies and signs in.
+  await page.goto(await verificationLink(page, m.email));
   await page.getByRole('heading', { name: 'Your Apps' }).waitFor();
 }
 

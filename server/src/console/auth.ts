@@ -1,5 +1,11 @@
 import { createRoute } from '@hono/zod-openapi';
-import { reauthenticateInput, sessionInfoSchema, signInInput, signUpInput } from '@kspay/shared';
+import {
+  reauthenticateInput,
+  sessionInfoSchema,
+  signInInput,
+  signUpInput,
+  signUpResponseSchema
+} from '@kspay/shared';
 import { jsonContent, RouteApp } from '../http/openapi';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv, Services } from '../env';
@@ -14,23 +20,22 @@ import {
   needsRehash,
   verifyPassword
 } from '../lib/password';
-import { createLimiter } from '../lib/rate-limit';
+import { sendInBackground } from '../lib/mailer';
+import { createLimiter, reauthAccount, signInAccount } from '../lib/rate-limit';
 import { hashToken } from '../lib/tokens';
 import { apiHook } from './validate';
 import { BODY_ERRORS, WRITE_ERRORS, apiResponses, sessionAuth } from './contract';
 import { requireSession, sessionCookieName } from './middleware/session';
 import { withTx } from '../db';
 import { sessionStore } from '../store/sessions';
+import { emailVerificationStore } from '../store/email-verifications';
 import { EmailTakenError, userStore } from '../store/users';
 import { passwordResetRoutes } from './password-reset';
+import { signUpAttemptMail, verificationMail, verificationRoutes } from './verification';
 
 const INCORRECT = 'Incorrect email or password';
-
-function emailTaken(): ApiError {
-  return new ApiError('email_taken', 'This email already has an account', {
-    email: 'An account with this email already exists. Sign in instead.'
-  });
-}
+const CHECK_EMAIL =
+  'Check your email: we sent a link to verify your address. It expires in 24 hours.';
 
 const tags = ['Merchant console: account'];
 const body = <T extends Parameters<typeof jsonContent>[0]>(schema: T) => ({
@@ -41,12 +46,14 @@ const body = <T extends Parameters<typeof jsonContent>[0]>(schema: T) => ({
 const signUp = createRoute({
   method: 'post',
   path: '/sign-up',
-  summary: 'Create an account and sign in (session cookie)',
+  summary: 'Create an account and mail its verification link',
+  description:
+    'Answers the same (202, "check your email") whether or not the email already has an account; the existing owner is told by email instead. Signs nobody in: the link does.',
   tags,
   request: { body: body(signUpInput) },
   responses: apiResponses(
-    { 201: { description: 'Signed in', ...jsonContent(sessionInfoSchema) } },
-    [...WRITE_ERRORS, ...BODY_ERRORS, 'email_taken', 'rate_limited']
+    { 202: { description: 'Check your email', ...jsonContent(signUpResponseSchema) } },
+    [...WRITE_ERRORS, ...BODY_ERRORS, 'rate_limited']
   )
 });
 
@@ -108,16 +115,20 @@ export function authRoutes(s: Services) {
   });
 
   /**
-   * Checks a password for the account behind `email` (counting the attempt against that
-   * account) and answers the user, or null. An unknown email costs the same scrypt time as a
-   * wrong password, and both count, so neither timing nor a 429 tells which emails exist.
+   * Checks a password for the account behind `email` and answers the user, or null. Failures
+   * count against (`account`, `source`) only, with a growing delay: a stranger's guesses slow
+   * the stranger, never the owner elsewhere. An unknown email costs the same scrypt time as a
+   * wrong password and counts the same, so neither timing nor a 429 tells which emails exist.
    */
-  async function checkPassword(email: string, password: string) {
-    await limiter.enforce('signInAccount', email);
+  async function checkPassword(email: string, password: string, account: string, source: string) {
+    await limiter.attempts.check(account, source);
     const user = await users.findByEmail(email);
     const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
-    if (!user || !ok) return null;
-    await limiter.reset('signInAccount', email);
+    if (!user || !ok) {
+      await limiter.attempts.fail(account, source);
+      return null;
+    }
+    await limiter.attempts.clear(account, source);
     if (needsRehash(user.passwordHash, config.passwordHashing)) {
       await users.setPasswordHash(user.id, await hashPassword(password, config.passwordHashing));
     }
@@ -134,29 +145,46 @@ export function authRoutes(s: Services) {
           password: COMMON_PASSWORD_MESSAGE
         });
       }
-      if (await users.findByEmail(email)) throw emailTaken();
+      // A new email and a taken one do the same work (an scrypt hash, one insert attempt, one
+      // mail queued off the request path) and get the same answer, so neither the answer nor
+      // its timing says whether the address has an account. Nobody is signed in here: a
+      // session for a new email but not a taken one would say exactly that.
       const passwordHash = await hashPassword(password, config.passwordHashing);
-      const { user, session } = await s.db.db
+      const created = await s.db.db
         .transaction()
         .execute(async (trx) => {
           const tx = withTx(s.db, trx);
           const user = await userStore(tx, clock).create({ email, name, passwordHash, timeZone });
-          return { user, session: await sessionStore(tx, clock).create(user.id, m) };
+          const link = await emailVerificationStore(tx, clock).create(user.id);
+          return { user, token: link.token };
         })
         .catch((err: unknown) => {
-          // Two sign-ups with one email raced past the check above: the unique index decides.
-          throw err instanceof EmailTakenError ? emailTaken() : err;
+          // The unique index decides, also between two sign-ups racing with one email.
+          if (err instanceof EmailTakenError) return null;
+          throw err;
         });
-      s.log.info({ userId: user.id }, 'signed up');
-      setSessionCookie(c, config.publicOrigin, session.token);
-      return c.json(sessionInfo(user, session), 201);
+      if (created) {
+        s.log.info({ userId: created.user.id }, 'signed up');
+        const mail = verificationMail(config.publicOrigin, created.token);
+        sendInBackground(s, { to: email, ...mail }, 'verification', { userId: created.user.id });
+      } else {
+        s.log.info('sign-up with an email that has an account');
+        sendInBackground(
+          s,
+          { to: email, ...signUpAttemptMail(config.publicOrigin) },
+          'sign-up attempt',
+          {}
+        );
+      }
+      return c.json({ email, message: CHECK_EMAIL }, 202);
     })
 
     .openapi(signIn, async (c) => {
       const { email, password } = c.req.valid('json');
       const m = meta(c);
-      await limiter.enforce('signInIp', rateLimitSubject(m.ip));
-      const user = await checkPassword(email, password);
+      const source = rateLimitSubject(m.ip);
+      await limiter.enforce('signInIp', source);
+      const user = await checkPassword(email, password, signInAccount(email), source);
       if (!user) throw new ApiError('invalid_credentials', INCORRECT);
       // A new token at every sign-in: a token planted before sign-in never becomes valid.
       const session = await sessions.create(user.id, m);
@@ -179,11 +207,14 @@ export function authRoutes(s: Services) {
 
     .openapi({ ...reauthenticate, middleware: [requireSession(s)] }, async (c) => {
       const sn = c.get('session');
-      const user = await checkPassword(sn.email, c.req.valid('json').password);
+      // The session's own counter: no anonymous sign-in failure can delay it.
+      const account = reauthAccount(sn.tokenHash);
+      const user = await checkPassword(sn.email, c.req.valid('json').password, account, '');
       if (!user) throw new ApiError('invalid_credentials', 'Incorrect password');
       const authenticatedAt = await sessions.markAuthenticated(sn.tokenHash);
       return c.json(sessionInfo(user, { authenticatedAt, expiresAt: sn.expiresAt }), 200);
     })
 
-    .route('/', passwordResetRoutes(s, limiter));
+    .route('/', passwordResetRoutes(s, limiter))
+    .route('/', verificationRoutes(s, limiter));
 }

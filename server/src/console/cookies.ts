@@ -33,11 +33,18 @@ export function clearSessionCookie(c: Context, publicOrigin: string): void {
 
 /** The `SessionInfo` answer (shared `sessionInfoSchema`): who is signed in, and until when. */
 export function sessionInfo(
-  user: { id: string; email: string; name: string; createdAt: string },
+  user: {
+    id: string;
+    email: string;
+    name: string;
+    createdAt: string;
+    emailVerifiedAt: string | null;
+  },
   session: { authenticatedAt: string; expiresAt: string }
 ): SessionInfo {
   return {
     user: { id: user.id, email: user.email, name: user.name, createdAt: user.createdAt },
+    emailVerified: user.emailVerifiedAt !== null,
     authenticatedAt: session.authenticatedAt,
     expiresAt: session.expiresAt
   };

@@ -16,7 +16,12 @@ import {
   appIdParam,
   sessionAuth
 } from './contract';
-import { actorOf, appScopedRoutes, requireRecentAuth } from './middleware/app-owner';
+import {
+  actorOf,
+  appScopedRoutes,
+  requireRecentAuth,
+  requireVerifiedEmail
+} from './middleware/app-owner';
 import { keyStore } from '../store/keys';
 
 const tags = ['Merchant console: keys'];
@@ -44,13 +49,13 @@ const generate = createRoute({
   path: '/{appId}/keys',
   summary: 'Generate the first pair (none active)',
   description:
-    'Answers the secret once (Cache-Control: no-store). 401 reauthentication_required when the password is older than 10 minutes.',
+    "Answers the secret once (Cache-Control: no-store). 403 email_unverified until the account's email is verified; 401 reauthentication_required when the password is older than 10 minutes.",
   tags,
   security: sessionAuth,
   request: { params: appIdParam },
   responses: apiResponses(
     { 201: { description: 'The pair and its secret', ...jsonContent(keyCreatedResponseSchema) } },
-    [...ACTION_ERRORS, 'conflict']
+    [...ACTION_ERRORS, 'conflict', 'email_unverified']
   )
 });
 
@@ -72,7 +77,7 @@ const regenerate = createRoute({
         ...jsonContent(keyCreatedResponseSchema)
       }
     },
-    [...ACTION_ERRORS, ...BODY_ERRORS, 'conflict']
+    [...ACTION_ERRORS, ...BODY_ERRORS, 'conflict', 'email_unverified']
   )
 });
 
@@ -100,14 +105,17 @@ const enable = keyAction('enable', 'Enable a disabled pair that was not replaced
 export function keysRoutes(s: Services) {
   const keys = keyStore(s.db, s.clock);
   const recent = requireRecentAuth(s);
+  // Minting a secret needs a proven address; disabling one never does.
+  const mint = [requireVerifiedEmail(), recent];
+
   return appScopedRoutes(s, 'keys', 'keys/*')
     .openapi(list, async (c) => c.json({ keys: await keys.list(c.get('app').id) }, 200))
-    .openapi({ ...generate, middleware: [recent] }, async (c) => {
+    .openapi({ ...generate, middleware: mint }, async (c) => {
       const created = await keys.generate(c.get('app').id, actorOf(c, s));
       c.header('Cache-Control', 'no-store');
       return c.json(created, 201);
     })
-    .openapi({ ...regenerate, middleware: [recent] }, async (c) => {
+    .openapi({ ...regenerate, middleware: mint }, async (c) => {
       const { grace } = c.req.valid('json');
       const created = await keys.regenerate(
         c.get('app').id,

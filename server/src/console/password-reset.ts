@@ -11,7 +11,8 @@ import { clientIp, rateLimitSubject } from '../lib/client-ip';
 import { sessionInfo, setSessionCookie } from './cookies';
 import { ApiError } from '../lib/errors';
 import { COMMON_PASSWORD_MESSAGE, hashPassword, isCommonPassword } from '../lib/password';
-import type { Limiter } from '../lib/rate-limit';
+import { signInAccount, type Limiter } from '../lib/rate-limit';
+import { sendInBackground } from '../lib/mailer';
 import { apiHook } from './validate';
 import { BODY_ERRORS, WRITE_ERRORS, apiResponses } from './contract';
 import { passwordResetStore } from '../store/password-resets';
@@ -90,10 +91,11 @@ export function passwordResetRoutes(s: Services, limiter: Limiter) {
       if (user) {
         const { token } = await resets.create(user.id);
         // Not awaited: an SMTP round trip would make "account exists" measurably slower.
-        s.mailer.send({ to: user.email, ...resetMail(config.publicOrigin, token) }).then(
-          () => s.log.info({ userId: user.id }, 'password reset mail sent'),
-          (err: unknown) =>
-            s.log.error({ userId: user.id, reason: String(err) }, 'password reset mail failed')
+        sendInBackground(
+          s,
+          { to: user.email, ...resetMail(config.publicOrigin, token) },
+          'password reset',
+          { userId: user.id }
         );
       }
       // The same answer whether or not the email has an account.
@@ -122,6 +124,8 @@ export function passwordResetRoutes(s: Services, limiter: Limiter) {
         const txSessions = sessionStore(tx, clock);
         // The conditional update inside consume() is what makes the link single-use.
         const userId = await txResets.consume(token);
+        // The link proves the mailbox, as a verification link would.
+        if (userId) await txUsers.markVerified(userId);
         const user = userId ? await txUsers.findById(userId) : null;
         if (!user) throw new ApiError('invalid_reset_token', INVALID_TOKEN);
         await txUsers.setPasswordHash(user.id, passwordHash);
@@ -130,8 +134,8 @@ export function passwordResetRoutes(s: Services, limiter: Limiter) {
         await txSessions.revokeAllForUser(user.id);
         return { user, session: await txSessions.create(user.id, meta) };
       });
-      // Proving control of the mailbox lifts a lockout caused by someone guessing.
-      await limiter.reset('signInAccount', user.email);
+      // Proving control of the mailbox forgets every source's failed guesses at this account.
+      await limiter.attempts.clear(signInAccount(user.email));
       s.log.info({ userId: user.id }, 'password reset');
       setSessionCookie(c, config.publicOrigin, session.token);
       return c.json(sessionInfo(user, session), 200);

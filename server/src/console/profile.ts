@@ -153,11 +153,10 @@ export function profileRoutes(s: Services) {
       const confirmed = await s.db.db
         .transaction()
         .execute(async (trx) => {
-          const txChanges = emailChangeStore({ ...s.db, db: trx }, clock);
+          const txChanges = emailChangeStore(withTx(s.db, trx), clock);
           const change = await txChanges.consume(token);
           if (!change) throw new ApiError('invalid_email_change_token', EMAIL_CHANGE_INVALID);
           await userStore(withTx(s.db, trx), clock).setEmail(change.userId, change.newEmail);
-          // merge: set email_verified_at
           await txChanges.invalidateAllForUser(change.userId);
           return change;
         })

@@ -7,6 +7,7 @@ import * as m005 from './migrations/005_time_zone';
 import * as m006 from './migrations/006_history_status';
 import * as m007 from './migrations/007_signature_digest';
 import * as m008 from './migrations/008_local_days';
+import * as m009 from './migrations/009_email_verification';
 import * as m011 from './migrations/011_profile';
 
 /**
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '006_history_status': m006,
   '007_signature_digest': m007,
   '008_local_days': m008,
+  '009_email_verification': m009,
   '011_profile': m011
 };
 

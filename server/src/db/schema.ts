@@ -8,6 +8,8 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   password_resets: PasswordResetsTable;
+  email_verifications: EmailVerificationsTable;
+  auth_failures: AuthFailuresTable;
   rate_limits: RateLimitsTable;
   apps: AppsTable;
   app_logos: AppLogosTable;
@@ -34,6 +36,8 @@ export interface UsersTable {
   password_hash: string;
   /** 005_time_zone: the account's IANA zone; every day boundary the console shows is in it. */
   time_zone: Generated<string>;
+  /** 009_email_verification: when the address was proven by its link; null until then. */
+  email_verified_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -84,6 +88,23 @@ export interface CompanyProfilesTable {
   city: string | null;
   postal_code: string | null;
   updated_at: string;
+}
+
+/** 009: one row per "Verify your email" link; only the token's SHA-256 is stored. */
+export interface EmailVerificationsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** 009: failed password attempts per (account, source); see store/auth-failures.ts. */
+export interface AuthFailuresTable {
+  account: string;
+  source: string;
+  failures: number;
+  last_failure_at: string;
 }
 
 export interface RateLimitsTable {

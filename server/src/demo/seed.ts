@@ -21,6 +21,8 @@ export interface DemoSeedOptions {
   seed: number;
   /** An origin the server allows for cookie requests (its `publicOrigin`). */
   origin: string;
+  /** The token of the "Verify your email" link the server mailed to `email`. */
+  verificationToken(email: string): string | Promise<string>;
   /** Called every `progressEvery` payments with the number made so far. */
   onProgress?: (done: number) => void;
   progressEvery?: number;
@@ -113,9 +115,16 @@ export async function seedDemo(
     '/api/auth/sign-up',
     fromConsole({ name: 'Demo Merchant', email: DEMO_EMAIL, password }, {})
   );
-  if (signUp.status !== 201)
+  if (signUp.status !== 202)
     throw new Error(`demo seed: sign-up answered ${signUp.status}: ${await signUp.text()}`);
-  const cookie = (signUp.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
+  // The merchant opens the link from the mail: verified (keys need it) and signed in.
+  const token = await opts.verificationToken(DEMO_EMAIL);
+  const verified = await request('/api/auth/verify-email', fromConsole({ token }, {}));
+  if (verified.status !== 200)
+    throw new Error(
+      `demo seed: verification answered ${verified.status}: ${await verified.text()}`
+    );
+  const cookie = (verified.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
 
   const apps = DEMO_APPS.map((fields) => ({ id: newId('ap'), fields }));
   const clientId = newId('cl', 20);

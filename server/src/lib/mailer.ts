@@ -47,3 +47,20 @@ export function createMailer(opts: {
     }
   };
 }
+
+/**
+ * Sends without awaiting: the request answers at once, so whether a mail went out (and which)
+ * cannot be told from how long the answer took. Failures are logged with `fields` (ids, never
+ * the mail's text: links in it are secrets).
+ */
+export function sendInBackground(
+  s: { mailer: Mailer; log: Logger },
+  mail: Mail,
+  what: string,
+  fields: Record<string, string>
+): void {
+  s.mailer.send(mail).then(
+    () => s.log.info(fields, `${what} mail sent`),
+    (err: unknown) => s.log.error({ ...fields, reason: String(err) }, `${what} mail failed`)
+  );
+}

@@ -8,6 +8,23 @@ export function newToken(): string {
 }
 
 /**
+ * A token for a one-time emailed link (password reset, email verification): the token for the
+ * mail, and the row fields to store — its SHA-256 only, when it was made and when it expires.
+ */
+export function newLinkToken(now: Date, ttlMs: number) {
+  const token = newToken();
+  return {
+    token,
+    row: {
+      token_hash: hashToken(token),
+      created_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + ttlMs).toISOString(),
+      used_at: null
+    }
+  };
+}
+
+/**
  * SHA-256, hex. A fast hash is right for a high-entropy random token: nobody can guess the
  * preimage, so slowing the hash buys nothing, while lookups by hash stay one index probe.
  * Passwords, which people choose, use scrypt instead (lib/password.ts).

@@ -1,6 +1,6 @@
 import type { Db } from '../db';
 import type { Clock } from '../lib/clock';
-import { hashToken, newToken } from '../lib/tokens';
+import { hashToken, newLinkToken } from '../lib/tokens';
 
 /** A reset link works once, for one hour. */
 export const RESET_TTL_MS = 60 * 60 * 1000;
@@ -12,20 +12,12 @@ export function passwordResetStore(database: Db, clock: Clock) {
 
   return {
     async create(userId: string): Promise<{ token: string; expiresAt: string }> {
-      const token = newToken();
-      const now = clock.now();
-      const expiresAt = new Date(now.getTime() + RESET_TTL_MS).toISOString();
+      const { token, row } = newLinkToken(clock.now(), RESET_TTL_MS);
       await db
         .insertInto('password_resets')
-        .values({
-          token_hash: hashToken(token),
-          user_id: userId,
-          created_at: now.toISOString(),
-          expires_at: expiresAt,
-          used_at: null
-        })
+        .values({ ...row, user_id: userId })
         .execute();
-      return { token, expiresAt };
+      return { token, expiresAt: row.expires_at };
     },
 
     /** The user a live (unused, unexpired) token belongs to, without using it up. */

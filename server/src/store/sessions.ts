@@ -15,6 +15,7 @@ export interface SessionRow {
   email: string;
   name: string;
   userCreatedAt: string;
+  emailVerifiedAt: string | null;
   authenticatedAt: string;
   idleExpiresAt: string;
   absoluteExpiresAt: string;
@@ -67,7 +68,8 @@ export function sessionStore(database: Db, clock: Clock) {
           'sessions.last_seen_at',
           'users.email',
           'users.name',
-          'users.created_at'
+          'users.created_at',
+          'users.email_verified_at'
         ])
         .where('sessions.token_hash', '=', tokenHash)
         .executeTakeFirst();
@@ -93,6 +95,7 @@ export function sessionStore(database: Db, clock: Clock) {
         email: row.email,
         name: row.name,
         userCreatedAt: row.created_at,
+        emailVerifiedAt: row.email_verified_at,
         authenticatedAt: row.authenticated_at,
         idleExpiresAt,
         absoluteExpiresAt: row.absolute_expires_at

@@ -8,6 +8,8 @@ export interface UserRow {
   email: string;
   name: string;
   passwordHash: string;
+  /** When the address was proven by its "Verify your email" link; null until then. */
+  emailVerifiedAt: string | null;
   createdAt: string;
 }
 
@@ -17,18 +19,27 @@ export class EmailTakenError extends Error {}
 /** Emails arrive trimmed and lower-cased from the shared schema; the unique index does the rest. */
 export function userStore(database: Db, clock: Clock) {
   const { db } = database;
-  const columns = ['id', 'email', 'name', 'password_hash', 'created_at'] as const;
+  const columns = [
+    'id',
+    'email',
+    'name',
+    'password_hash',
+    'email_verified_at',
+    'created_at'
+  ] as const;
   const toUser = (r: {
     id: string;
     email: string;
     name: string;
     password_hash: string;
+    email_verified_at: string | null;
     created_at: string;
   }): UserRow => ({
     id: r.id,
     email: r.email,
     name: r.name,
     passwordHash: r.password_hash,
+    emailVerifiedAt: r.email_verified_at,
     createdAt: r.created_at
   });
 
@@ -38,6 +49,8 @@ export function userStore(database: Db, clock: Clock) {
       name: string;
       passwordHash: string;
       timeZone?: string | undefined;
+      /** Set only where the address is already proven (tests, the demo); sign-up leaves it null. */
+      emailVerifiedAt?: string | null;
     }): Promise<UserRow> {
       const now = clock.now().toISOString();
       const row = {
@@ -45,6 +58,7 @@ export function userStore(database: Db, clock: Clock) {
         email: input.email,
         name: input.name,
         password_hash: input.passwordHash,
+        email_verified_at: input.emailVerifiedAt ?? null,
         created_at: now,
         updated_at: now
       };
@@ -104,18 +118,33 @@ export function userStore(database: Db, clock: Clock) {
         .execute();
     },
 
-    /** A confirmed change of address; throws `EmailTakenError` when another account has it. */
+    /**
+     * A confirmed change of address: the link opened from the new inbox proves it, so it is
+     * verified from now. Throws `EmailTakenError` when another account has it.
+     */
     async setEmail(id: string, email: string): Promise<void> {
+      const now = clock.now().toISOString();
       try {
         await db
           .updateTable('users')
-          .set({ email, updated_at: clock.now().toISOString() })
+          .set({ email, email_verified_at: now, updated_at: now })
           .where('id', '=', id)
           .execute();
       } catch (err) {
         if (isUniqueViolation(err)) throw new EmailTakenError();
         throw err;
       }
+    },
+
+    /** The address is proven; the first proof's time is kept. */
+    async markVerified(id: string): Promise<void> {
+      const now = clock.now().toISOString();
+      await db
+        .updateTable('users')
+        .set({ email_verified_at: now, updated_at: now })
+        .where('id', '=', id)
+        .where('email_verified_at', 'is', null)
+        .execute();
     },
 
     async setPasswordHash(id: string, passwordHash: string): Promise<void> {

@@ -34,6 +34,7 @@ export async function merchant(t: T): Promise<TestMerchant> {
       email: `${id.toLowerCase()}@example.com`,
       name: 'Merchant',
       password_hash: 'not-used',
+      email_verified_at: now,
       created_at: now,
       updated_at: now
     })

@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { describe } from 'vitest';
 import { PG_ADMIN_URL } from './services';
-import { spawnServer } from './spawned-server';
+import { outboxVerificationToken, spawnServer } from './spawned-server';
 
 /**
  * Real server processes (`spawnServer`: `src/main.ts` as `pnpm start` runs the API) on one
@@ -66,6 +66,8 @@ export interface ServerProcess {
   /** Where to send requests: `http://127.0.0.1:<port>`. */
   base: string;
   logs: string[];
+  /** Its DATA_DIR: without SMTP its mail is written under `mail/`. */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ export async function startProcess(env: Record<string, string>): Promise<ServerP
   return {
     base: server.base,
     logs: server.logs,
+    dataDir,
     async stop() {
       server.kill('SIGTERM');
       await server.exited;
@@ -141,4 +144,19 @@ export class Client {
     const res = await this.req(proc, method, url, body, headers);
     return { status: res.status, body: (await res.json().catch(() => null)) as T };
   }
+}
+
+/**
+ * Signs `client` up through `via` as a merchant does: the form, then the verification link
+ * from that process's outbox (which signs in). Answers the link's response.
+ */
+export async function signUpClient(
+  client: Client,
+  via: ServerProcess,
+  body: { name: string; email: string; password: string }
+): Promise<Response> {
+  const up = await client.req(via, 'POST', '/api/auth/sign-up', body);
+  if (up.status !== 202) throw new Error(`sign-up answered ${up.status}: ${await up.text()}`);
+  const token = await outboxVerificationToken(via.dataDir, body.email);
+  return client.req(via, 'POST', '/api/auth/verify-email', { token });
 }

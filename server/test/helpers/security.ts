@@ -48,6 +48,32 @@ export function sessionCookieOf(t: TestServer, res: Response): string | null {
   return pair && pair !== `${name}=` ? pair : null;
 }
 
+/** The token of the latest "Verify your email" link mailed to `email` (null: none). */
+export function verificationToken(t: TestServer, email: string): string | null {
+  const to = email.trim().toLowerCase();
+  const mail = t.mailer.sent.filter((m) => m.to === to && m.subject === 'Verify your email').at(-1);
+  return /\/verify-email#token=([A-Za-z0-9_-]+)/.exec(mail?.text ?? '')?.[1] ?? null;
+}
+
+/**
+ * Sign-up as a merchant goes through it: the form (202, "check your email"), then the link from
+ * the mail, which signs in. Answers the link's response (200 with the session cookie), or the
+ * sign-up's own answer when that was not 202.
+ */
+export async function signUpVerified(
+  t: TestServer,
+  opts: CallOptions & { body: Record<string, unknown> & { email: string } }
+) {
+  const up = await call(t, 'POST', '/api/auth/sign-up', opts);
+  if (up.status !== 202) return up;
+  const token = verificationToken(t, opts.body.email);
+  return call(t, 'POST', '/api/auth/verify-email', {
+    body: { token },
+    ip: opts.ip,
+    headers: opts.headers
+  });
+}
+
 export interface Merchant {
   id: string;
   email: string;
@@ -64,13 +90,15 @@ export interface Merchant {
  */
 export async function createMerchant(
   t: TestServer,
-  opts: { email?: string; name?: string; password?: string } = {}
+  opts: { email?: string; name?: string; password?: string; unverified?: true } = {}
 ): Promise<Merchant> {
   const password = opts.password ?? `pw-${`x_${randomBase62(16)}`}`;
   const user = await userStore(t.services.db, t.clock).create({
     email: opts.email ?? `${`m_${randomBase62(9)}`.toLowerCase()}@example.com`,
     name: opts.name ?? 'Test Merchant',
-    passwordHash: await hashPassword(password, t.services.config.passwordHashing)
+    passwordHash: await hashPassword(password, t.services.config.passwordHashing),
+    // Verified like any merchant who opened their link; `unverified` is one who has not yet.
+    emailVerifiedAt: opts.unverified ? null : t.clock.now().toISOString()
   });
   const { token } = await sessionStore(t.services.db, t.clock).create(user.id, {
     ip: null,

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -115,4 +116,38 @@ export function cookieOf(res: Response): string {
   const pair = set?.split(';')[0];
   if (!pair) throw new Error(`no session cookie (status ${res.status})`);
   return pair;
+}
+
+/**
+ * The token of the "Verify your email" link the server (without SMTP) wrote for `email` under
+ * `DATA_DIR/mail/`; waits for the file, since mail goes out after the answer.
+ */
+export async function outboxVerificationToken(dataDir: string, email: string): Promise<string> {
+  const dir = path.join(dataDir, 'mail');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const files = fs.existsSync(dir)
+      ? fs.readdirSync(dir).filter((f) => f.endsWith(`-${email}.txt`))
+      : [];
+    for (const f of files.sort().reverse()) {
+      const text = fs.readFileSync(path.join(dir, f), 'utf8');
+      const token =
+        /Subject: Verify your email[\s\S]*\/verify-email#token=([A-Za-z0-9_-]{43})/.exec(text)?.[1];
+      if (token) return token;
+    }
+    if (Date.now() > deadline) throw new Error(`no verification mail for ${email} in ${dir}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Sign-up over HTTP, then the link from the outbox: answers the link's (signed-in) response. */
+export async function signUpOverHttp(
+  base: string,
+  dataDir: string,
+  body: { name: string; email: string; password: string }
+): Promise<Response> {
+  const up = await request(base, 'POST', '/api/auth/sign-up', { body });
+  if (up.status !== 202) throw new Error(`sign-up answered ${up.status}: ${await up.text()}`);
+  const token = await outboxVerificationToken(dataDir, body.email);
+  return request(base, 'POST', '/api/auth/verify-email', { body: { token } });
 }

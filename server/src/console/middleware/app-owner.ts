@@ -57,6 +57,18 @@ export const requireRecentAuth = (s: Services) =>
     await next();
   });
 
+/**
+ * Key generation waits for a proven address: until its owner opens the "Verify your email"
+ * link, an account may be a stranger's claim on someone else's email.
+ */
+export const requireVerifiedEmail = () =>
+  createMiddleware<AppScopedEnv>(async (c, next) => {
+    if (!c.get('session').emailVerifiedAt) {
+      throw new ApiError('email_unverified', 'Verify your email to generate API keys');
+    }
+    await next();
+  });
+
 export function actorOf(c: Context<AppScopedEnv>, s: Services): Actor {
   return {
     userId: c.get('session').userId,

@@ -29,7 +29,8 @@ export const requireSession = (s: Services) => {
       tokenHash: row.tokenHash,
       authenticatedAt: row.authenticatedAt,
       expiresAt,
-      createdAt: row.userCreatedAt
+      createdAt: row.userCreatedAt,
+      emailVerifiedAt: row.emailVerifiedAt
     });
     await next();
   });

@@ -7,6 +7,7 @@ import { Reauth } from './reauth.svelte';
 const NOW = Date.parse('2026-03-12T10:00:00Z');
 const signedInAgo = (ms: number): SessionInfo => ({
   user: { id: 'us_1', name: 'Asha', email: 'a@example.com', createdAt: '2026-01-01T00:00:00Z' },
+  emailVerified: true,
   authenticatedAt: new Date(NOW - ms).toISOString(),
   expiresAt: new Date(NOW + 86_400_000).toISOString()
 });

@@ -3,8 +3,7 @@ import {
   type ForgotPasswordInput,
   type ResetPasswordInput,
   type SessionInfo,
-  type SignInInput,
-  type SignUpInput
+  type SignInInput
 } from '@kspay/shared/auth';
 import { api } from '../api/client';
 import { ApiRequestError, send } from '../api/errors';
@@ -16,11 +15,6 @@ import { ApiRequestError, send } from '../api/errors';
  */
 export async function signIn(input: SignInInput): Promise<SessionInfo> {
   const res = await send(api.auth['sign-in'].$post({ json: input }));
-  return sessionInfoSchema.parse(await res.json());
-}
-
-export async function signUp(input: SignUpInput): Promise<SessionInfo> {
-  const res = await send(api.auth['sign-up'].$post({ json: input }));
   return sessionInfoSchema.parse(await res.json());
 }
 

@@ -11,6 +11,7 @@ const user: User = {
 };
 const info: SessionInfo = {
   user,
+  emailVerified: true,
   authenticatedAt: '2025-01-01T10:00:00.000Z',
   expiresAt: '2025-01-08T10:00:00.000Z'
 };
