@@ -25,6 +25,8 @@ import { keysRoutes } from './console/keys';
 import { appSettingsRoutes } from './console/app-settings';
 import { overviewRoutes } from './console/overview';
 import { accountRoutes } from './console/account';
+import { mfaRoutes } from './console/mfa';
+import { passkeyRoutes } from './console/passkeys';
 import { transactionHistoryRoutes } from './console/transactions';
 import { isV1Path, mountPaymentsApi } from './payments';
 import type { V1Env } from './payments/env';
@@ -38,6 +40,8 @@ function apiRoutes(s: Services) {
     .route('/health', healthRoutes(s))
     .route('/auth', authRoutes(s))
     .route('/account', accountRoutes(s))
+    .route('/mfa', mfaRoutes(s))
+    .route('/passkeys', passkeyRoutes(s))
     .route('/sync', syncRoutes(s))
     .route('/apps', appRoutes(s))
     .route('/apps', keysRoutes(s))

@@ -10,3 +10,4 @@ export * from './metrics';
 export * from './transaction-history';
 export * from './health';
 export * from './time-zone';
+export * from './mfa';

@@ -6,6 +6,7 @@ import * as m004 from './migrations/004_metrics';
 import * as m005 from './migrations/005_time_zone';
 import * as m006 from './migrations/006_history_status';
 import * as m007 from './migrations/007_signature_digest';
+import * as m010 from './migrations/010_mfa';
 
 /**
  * Migrations are listed here in order, never edited once landed: a change is a new file.
@@ -18,7 +19,8 @@ const migrations: Record<string, Migration> = {
   '004_metrics': m004,
   '005_time_zone': m005,
   '006_history_status': m006,
-  '007_signature_digest': m007
+  '007_signature_digest': m007,
+  '010_mfa': m010
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
