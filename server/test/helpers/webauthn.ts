@@ -73,7 +73,7 @@ export class SoftPasskey {
     const attestationObject = encodeCBOR(
       new Map<string, string | Map<string, never> | Uint8Array>([
         ['fmt', 'none'],
-        ['attStmt', new Map()],
+        ['attStmt', new Map<string, never>()],
         ['authData', authData]
       ])
     );
