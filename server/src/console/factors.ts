@@ -4,7 +4,6 @@ import {
   generateRegistrationOptions,
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
   type AuthenticatorTransportFuture,
   type RegistrationResponseJSON
 } from '@simplewebauthn/server';
@@ -95,7 +94,7 @@ export function factorService(s: Services) {
     if (handle && Buffer.from(handle, 'base64url').toString('utf8') !== passkey.userId) return null;
     try {
       const { verified, authenticationInfo } = await verifyAuthenticationResponse({
-        response: response as AuthenticationResponseJSON,
+        response,
         expectedChallenge: challenge,
         expectedOrigin,
         expectedRPID: rpID,

@@ -84,7 +84,7 @@ export async function passkeyAssertion(): Promise<PasskeyAssertion> {
       optionsJSON: options as unknown as PublicKeyCredentialRequestOptionsJSON
     })
   );
-  return { ...response, clientExtensionResults: {} } as PasskeyAssertion;
+  return { ...response, clientExtensionResults: {} };
 }
 
 export async function signInWithPasskey(): Promise<SessionInfo> {
