@@ -291,8 +291,8 @@ describe.skipIf(!hasChromium)('apps in Chromium', () => {
 
     // Signing out in one tab signs the other out too: its database is gone with the first.
     await pressSignOut(page);
-    await page.getByRole('button', { name: 'Sign In' }).waitFor();
-    await second.getByRole('button', { name: 'Sign In' }).waitFor();
+    await page.getByRole('button', { name: 'Sign In', exact: true }).waitFor();
+    await second.getByRole('button', { name: 'Sign In', exact: true }).waitFor();
     expect(await kspayDatabases(second)).toEqual([]);
     await ctx.close();
   });
@@ -322,7 +322,7 @@ describe.skipIf(!hasChromium)('apps in Chromium', () => {
 
     await pressSignOut(page);
     await dialog.getByRole('button', { name: 'Sign Out Anyway' }).click();
-    await page.getByRole('button', { name: 'Sign In' }).waitFor();
+    await page.getByRole('button', { name: 'Sign In', exact: true }).waitFor();
     expect(await kspayDatabases(page)).toEqual([]);
 
     // The warning was real: the change never reached KS Pay.

@@ -17,7 +17,7 @@ describe.skipIf(!hasChromium)('accounts in Chromium', () => {
       .poll(() => page.getByText('You have not registered any Application yet').isVisible())
       .toBe(true);
     await pressSignOut(page);
-    await page.getByRole('button', { name: 'Sign In' }).waitFor();
+    await page.getByRole('button', { name: 'Sign In', exact: true }).waitFor();
 
     // The eye button shows and hides what was typed.
     const password = page.getByLabel('Enter Password', { exact: true });
@@ -42,10 +42,10 @@ describe.skipIf(!hasChromium)('accounts in Chromium', () => {
     ).toBeGreaterThan(0);
 
     await pressSignOut(page);
-    await page.getByRole('button', { name: 'Sign In' }).waitFor();
+    await page.getByRole('button', { name: 'Sign In', exact: true }).waitFor();
     // Signed out for real: the dashboard sends us back to sign in.
     await page.goto('/');
-    await page.getByRole('button', { name: 'Sign In' }).waitFor();
+    await page.getByRole('button', { name: 'Sign In', exact: true }).waitFor();
     await ctx.close();
   });
 
@@ -83,7 +83,7 @@ describe.skipIf(!hasChromium)('accounts in Chromium', () => {
 
     // The session that existed before the reset is over.
     await olderPage.reload();
-    await olderPage.getByRole('button', { name: 'Sign In' }).waitFor();
+    await olderPage.getByRole('button', { name: 'Sign In', exact: true }).waitFor();
 
     // Old password refused, new one accepted.
     expect(await signIn(olderPage, m.email, m.password)).toBe(401);
@@ -107,7 +107,7 @@ describe.skipIf(!hasChromium)('accounts in Chromium', () => {
     const page = await ctx.newPage();
     await signUp(page, m);
     await pressSignOut(page);
-    await page.getByRole('button', { name: 'Sign In' }).waitFor();
+    await page.getByRole('button', { name: 'Sign In', exact: true }).waitFor();
 
     expect(await signIn(page, m.email, 'not the password')).toBe(401);
     const wrong = await page.getByRole('alert').filter({ hasText: 'Incorrect' }).innerText();

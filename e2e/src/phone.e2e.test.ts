@@ -160,7 +160,7 @@ describe.skipIf(!hasChromium)('the console on a phone', () => {
     expect(await profile.getAttribute('href')).toBe('/profile');
     await expectFits(menu);
     await menu.getByRole('menuitem', { name: 'Sign Out' }).click();
-    await page.getByRole('button', { name: 'Sign In' }).waitFor();
+    await page.getByRole('button', { name: 'Sign In', exact: true }).waitFor();
     await page.goto('/');
     await page.waitForURL(/\/sign-in/);
     await ctx.close();

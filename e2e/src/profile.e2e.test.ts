@@ -84,7 +84,7 @@ describe.skipIf(!hasChromium)('the Profile page', () => {
 
     // B's next request is refused: it lands on the sign-in page.
     await pageB.goto('/profile');
-    await pageB.getByRole('button', { name: 'Sign In' }).waitFor();
+    await pageB.getByRole('button', { name: 'Sign In', exact: true }).waitFor();
     // A stays signed in.
     await pageA.reload();
     await pageA.getByRole('heading', { name: 'Profile', level: 1 }).waitFor();
@@ -113,7 +113,7 @@ describe.skipIf(!hasChromium)('the Profile page', () => {
     await pageA.getByText('You are signed in on this device only.').waitFor();
 
     await pageB.reload();
-    await pageB.getByRole('button', { name: 'Sign In' }).waitFor();
+    await pageB.getByRole('button', { name: 'Sign In', exact: true }).waitFor();
     await a.close();
     await b.close();
   });
@@ -125,7 +125,7 @@ describe.skipIf(!hasChromium)('the Profile page', () => {
     await pageA.getByRole('button', { name: 'Sign out of all other sessions' }).click();
     await pageA.getByText('Signed out of all other sessions').waitFor();
     await pageB.goto('/profile');
-    await pageB.getByRole('button', { name: 'Sign In' }).waitFor();
+    await pageB.getByRole('button', { name: 'Sign In', exact: true }).waitFor();
     await a.close();
     await b.close();
   });

@@ -133,13 +133,13 @@ describe.skipIf(!hasChromium)('the installable app', () => {
     await controlled(page);
 
     await pressSignOut(page);
-    await page.getByRole('button', { name: 'Sign In' }).waitFor();
+    await page.getByRole('button', { name: 'Sign In', exact: true }).waitFor();
     // Sign-out deleted the merchant's data, not the app shell.
     const names = await page.evaluate(() => caches.keys());
     expect(names.some((n) => n.includes('-precache-'))).toBe(true);
     await ctx.setOffline(true);
     await page.reload();
-    await page.getByRole('button', { name: 'Sign In' }).waitFor();
+    await page.getByRole('button', { name: 'Sign In', exact: true }).waitFor();
 
     await ctx.setOffline(false);
     expect(await signIn(page, m.email, m.password)).toBe(200);

@@ -141,7 +141,7 @@ function secretsSuite(dialect: 'sqlite' | 'postgres') {
 
     // Sign out, forget the password, reset it from the emailed link, sign in with the new one.
     await pressSignOut(page);
-    await page.getByRole('button', { name: 'Sign In' }).waitFor();
+    await page.getByRole('button', { name: 'Sign In', exact: true }).waitFor();
     await page.getByRole('link', { name: 'Forgot Password?' }).click();
     await page.waitForURL('**/forgot-password');
     await page.getByRole('button', { name: 'Send Reset Link' }).waitFor();
@@ -158,7 +158,7 @@ function secretsSuite(dialect: 'sqlite' | 'postgres') {
     await page.getByRole('heading', { name: 'Your Apps' }).waitFor();
     storages.push(await browserStorage(page));
     await pressSignOut(page);
-    await page.getByRole('button', { name: 'Sign In' }).waitFor();
+    await page.getByRole('button', { name: 'Sign In', exact: true }).waitFor();
     expect(await signIn(page, m.email, secrets['new password'])).toBe(200);
     await page.getByRole('heading', { name: 'Your Apps' }).waitFor();
     storages.push(await browserStorage(page));

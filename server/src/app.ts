@@ -28,6 +28,8 @@ import { accountRoutes } from './console/account';
 import { profileRoutes } from './console/profile';
 import { sessionRoutes } from './console/sessions';
 import { companyRoutes } from './console/company';
+import { mfaRoutes } from './console/mfa';
+import { passkeyRoutes } from './console/passkeys';
 import { transactionHistoryRoutes } from './console/transactions';
 import { isV1Path, mountPaymentsApi } from './payments';
 import type { V1Env } from './payments/env';
@@ -44,6 +46,8 @@ function apiRoutes(s: Services) {
     .route('/profile', profileRoutes(s))
     .route('/sessions', sessionRoutes(s))
     .route('/company', companyRoutes(s))
+    .route('/mfa', mfaRoutes(s))
+    .route('/passkeys', passkeyRoutes(s))
     .route('/sync', syncRoutes(s))
     .route('/apps', appRoutes(s))
     .route('/apps', keysRoutes(s))

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { withLoopbackSpellings } from './lib/origins';
+import { loadSecretsKey } from './lib/secret-box';
 
 export interface Config {
   port: number;
@@ -23,6 +24,11 @@ export interface Config {
   passwordHashing: PasswordHashing;
   /** Abuse limits, counted in the database so every server process shares them. */
   rateLimits: RateLimits;
+  /**
+   * 32-byte AES-256-GCM key (base64url) that encrypts TOTP secrets at rest: `SECRETS_KEY`, or
+   * one generated once into `DATA_DIR/secrets.key` (lib/secret-box.ts).
+   */
+  secretsKey: string;
 }
 
 /** scrypt parameters: N = 2^ln, block size r, parallelism p. */
@@ -105,7 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       r: DEFAULT_PASSWORD_HASHING.r,
       p: DEFAULT_PASSWORD_HASHING.p
     },
-    rateLimits: loadRateLimits(env)
+    rateLimits: loadRateLimits(env),
+    secretsKey: loadSecretsKey(env.SECRETS_KEY, dataDir)
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { factorInput } from './mfa';
 import { timeZoneSchema } from './time-zone';
 
 export const PASSWORD_MIN = 8;
@@ -83,9 +84,13 @@ export const verifyEmailInput = z.strictObject({
 });
 export type VerifyEmailInput = z.infer<typeof verifyEmailInput>;
 
-export const reauthenticateInput = z.strictObject({
+export const reauthPasswordInput = z.strictObject({
   password: z.string().min(1, 'Enter your password').max(1024)
 });
+
+/** Re-authentication accepts any factor the member has: password, a code, or a passkey. */
+export const reauthenticateInput = z.union([reauthPasswordInput, ...factorInput.options]);
+export type ReauthenticateInput = z.infer<typeof reauthenticateInput>;
 
 export const userSchema = z.object({
   id: z.string(),

@@ -42,7 +42,8 @@ export const ID_PREFIX = {
   client: 'cl',
   draft: 'dr',
   /** A sign-in session's public name (the token and its hash are never shown). */
-  session: 'se'
+  session: 'se',
+  passkey: 'pk'
 } as const;
 export type IdPrefix = (typeof ID_PREFIX)[keyof typeof ID_PREFIX];
 
@@ -66,6 +67,7 @@ export const appIdSchema = idSchema(ID_PREFIX.app, 'Invalid app id');
 export const keyIdSchema = idSchema(ID_PREFIX.key, 'Invalid key id');
 export const domainIdSchema = idSchema(ID_PREFIX.domain, 'Invalid domain id');
 export const sessionIdSchema = idSchema(ID_PREFIX.session, 'Invalid session id');
+export const passkeyIdSchema = idSchema(ID_PREFIX.passkey, 'Invalid passkey id');
 
 /** Sync clients are named by the browser: 22 characters today, 16–32 accepted. */
 export const clientIdSchema = z.string().regex(/^cl_[A-Za-z0-9]{16,32}$/, 'Invalid client id');

@@ -11,3 +11,4 @@ export * from './transaction-history';
 export * from './health';
 export * from './time-zone';
 export * from './profile';
+export * from './mfa';

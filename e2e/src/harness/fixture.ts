@@ -97,12 +97,12 @@ export async function signIn(page: Page, email: string, password: string): Promi
   if (!page.url().endsWith('/sign-in')) {
     await page.waitForURL('**/sign-in', { timeout: 5_000 }).catch(() => page.goto('/sign-in'));
   }
-  await page.getByRole('button', { name: 'Sign In' }).waitFor();
+  await page.getByRole('button', { name: 'Sign In', exact: true }).waitFor();
   await page.getByLabel('Enter Your Email').fill(email);
   await page.getByLabel('Enter Password', { exact: true }).fill(password);
   const [response] = await Promise.all([
     page.waitForResponse((r) => r.url().endsWith('/api/auth/sign-in')),
-    page.getByRole('button', { name: 'Sign In' }).click()
+    page.getByRole('button', { name: 'Sign In', exact: true }).click()
   ]);
   return response.status();
 }

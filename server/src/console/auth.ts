@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import {
   reauthenticateInput,
+  secondFactorRequiredSchema,
   sessionInfoSchema,
   signInInput,
   signUpInput,
@@ -32,6 +33,8 @@ import { emailVerificationStore } from '../store/email-verifications';
 import { EmailTakenError, userStore } from '../store/users';
 import { passwordResetRoutes } from './password-reset';
 import { signUpAttemptMail, verificationMail, verificationRoutes } from './verification';
+import { secondFactorRoutes } from './second-factor';
+import { reauthenticateWithFactor, secondFactorStep } from './sign-in-factors';
 
 const INCORRECT = 'Incorrect email or password';
 const CHECK_EMAIL =
@@ -64,7 +67,13 @@ const signIn = createRoute({
   tags,
   request: { body: body(signInInput) },
   responses: apiResponses(
-    { 200: { description: 'Signed in', ...jsonContent(sessionInfoSchema) } },
+    {
+      200: { description: 'Signed in', ...jsonContent(sessionInfoSchema) },
+      202: {
+        description: 'Password right; a second factor is needed (POST /api/auth/second-factor)',
+        ...jsonContent(secondFactorRequiredSchema)
+      }
+    },
     [...WRITE_ERRORS, ...BODY_ERRORS, 'invalid_credentials', 'rate_limited']
   )
 });
@@ -92,7 +101,7 @@ const currentSession = createRoute({
 const reauthenticate = createRoute({
   method: 'post',
   path: '/reauthenticate',
-  summary: 'Enter the password again (key actions need it fresh)',
+  summary: 'Prove it is you again: password, a code or a passkey (key actions need it fresh)',
   tags,
   security: sessionAuth,
   request: { body: body(reauthenticateInput) },
@@ -109,6 +118,8 @@ export function authRoutes(s: Services) {
   const sessions = sessionStore(s.db, clock);
   const limiter = createLimiter(s);
   const dummyHash = dummyHasher(config.passwordHashing);
+  const secondFactor = secondFactorStep(s);
+  const reauthFactor = reauthenticateWithFactor(s);
   const meta = (c: Parameters<typeof clientIp>[0]) => ({
     ip: clientIp(c, config.trustProxy),
     userAgent: c.req.header('user-agent') ?? null
@@ -186,6 +197,8 @@ export function authRoutes(s: Services) {
       await limiter.enforce('signInIp', source);
       const user = await checkPassword(email, password, signInAccount(email), source);
       if (!user) throw new ApiError('invalid_credentials', INCORRECT);
+      const methods = await secondFactor(c, user.id);
+      if (methods) return c.json({ secondFactor: { methods } }, 202);
       // A new token at every sign-in: a token planted before sign-in never becomes valid.
       const session = await sessions.create(user.id, m);
       s.log.info({ userId: user.id }, 'signed in');
@@ -207,14 +220,24 @@ export function authRoutes(s: Services) {
 
     .openapi({ ...reauthenticate, middleware: [requireSession(s)] }, async (c) => {
       const sn = c.get('session');
+      const input = c.req.valid('json');
+      if (!('password' in input)) {
+        await reauthFactor(sn, input);
+        const authenticatedAt = await sessions.markAuthenticated(sn.tokenHash);
+        return c.json(
+          sessionInfo({ ...sn, id: sn.userId }, { authenticatedAt, expiresAt: sn.expiresAt }),
+          200
+        );
+      }
       // The session's own counter: no anonymous sign-in failure can delay it.
       const account = reauthAccount(sn.tokenHash);
-      const user = await checkPassword(sn.email, c.req.valid('json').password, account, '');
+      const user = await checkPassword(sn.email, input.password, account, '');
       if (!user) throw new ApiError('invalid_credentials', 'Incorrect password');
       const authenticatedAt = await sessions.markAuthenticated(sn.tokenHash);
       return c.json(sessionInfo(user, { authenticatedAt, expiresAt: sn.expiresAt }), 200);
     })
 
     .route('/', passwordResetRoutes(s, limiter))
-    .route('/', verificationRoutes(s, limiter));
+    .route('/', verificationRoutes(s, limiter))
+    .route('/', secondFactorRoutes(s));
 }

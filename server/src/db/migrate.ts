@@ -8,6 +8,7 @@ import * as m006 from './migrations/006_history_status';
 import * as m007 from './migrations/007_signature_digest';
 import * as m008 from './migrations/008_local_days';
 import * as m009 from './migrations/009_email_verification';
+import * as m010 from './migrations/010_mfa';
 import * as m011 from './migrations/011_profile';
 
 /**
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '007_signature_digest': m007,
   '008_local_days': m008,
   '009_email_verification': m009,
+  '010_mfa': m010,
   '011_profile': m011
 };
 

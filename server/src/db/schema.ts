@@ -27,6 +27,54 @@ export interface Database {
   transaction_local_day: TransactionLocalDayTable;
   email_changes: EmailChangesTable;
   company_profiles: CompanyProfilesTable;
+  totp_factors: TotpFactorsTable;
+  recovery_codes: RecoveryCodesTable;
+  passkeys: PasskeysTable;
+  auth_challenges: AuthChallengesTable;
+}
+
+/** 010_mfa: the account's authenticator app; the secret sealed under SECRETS_KEY. */
+export interface TotpFactorsTable {
+  user_id: string;
+  secret_enc: string;
+  confirmed_at: string | null;
+  /** The last accepted RFC 6238 time step: a code is accepted once. */
+  last_step: ColumnType<number | string | null, number | null, number | null>;
+  created_at: string;
+}
+
+/** 010_mfa: SHA-256 of each recovery code; single use. */
+export interface RecoveryCodesTable {
+  code_hash: string;
+  user_id: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+/** 010_mfa: WebAuthn credentials. */
+export interface PasskeysTable {
+  id: string;
+  user_id: string;
+  /** base64url */
+  credential_id: string;
+  /** COSE public key, base64url. */
+  public_key: string;
+  counter: ColumnType<number | string, number, number>;
+  device_type: string;
+  backed_up: ColumnType<number, number, number>;
+  /** JSON array of transports, or null. */
+  transports: string | null;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+/** 010_mfa: single-use, short-lived secrets by SHA-256 (pending sign-ins, WebAuthn challenges). */
+export interface AuthChallengesTable {
+  key_hash: string;
+  purpose: string;
+  user_id: string | null;
+  expires_at: string;
 }
 
 export interface UsersTable {

@@ -11,7 +11,8 @@ import type { ZodType } from 'zod';
 const ID_PARAMS: Readonly<Record<string, string>> = {
   keyId: idPattern(ID_PREFIX.key),
   domainId: idPattern(ID_PREFIX.domain),
-  sessionId: idPattern(ID_PREFIX.session)
+  sessionId: idPattern(ID_PREFIX.session),
+  passkeyId: idPattern(ID_PREFIX.passkey)
 };
 
 /** `/apps/{appId}/keys/{keyId}` as the router matches it: `/apps/:appId/keys/:keyId{ak_…}`. */

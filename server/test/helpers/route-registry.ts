@@ -6,6 +6,9 @@ import { call, createTestApp, INR, INR_UPI } from './payments';
 import { SHOP_ORIGIN, type World } from './route-world';
 import { emailChangeStore } from '../../src/store/email-changes';
 import { sessionStore } from '../../src/store/sessions';
+import { idPattern } from '@kspay/shared/ids';
+import { addPasskey, assertion, codeFor, enableTotp, passwordStep } from './mfa';
+import { SoftPasskey } from './webauthn';
 
 /**
  * Every route the server has, with how it is reached and what it may change. The security and
@@ -84,6 +87,8 @@ const ACCOUNTS = [
 ] as const;
 /** What a refused password attempt may change: the per-address cap and the failure counters. */
 const ATTEMPTS = ['rate_limits', 'auth_failures'] as const;
+/** The owner's passkey each world's DELETE case made (the foreign case aims at it). */
+const ownerPasskeys = new WeakMap<World, string>();
 
 const app = (w: World) => `/api/apps/${w.owner.appId}`;
 const notFound = (path: string, body?: unknown): ForeignCase => ({
@@ -470,6 +475,126 @@ export const ROUTES: RegisteredRoute[] = [
     access: 'session',
     valid: (w) => ({ path: `${app(w)}/transactions.csv` }),
     foreign: (w) => [notFound(`${app(w)}/transactions.csv`)]
+  },
+  // Two-factor sign-in and passkeys (issue 14, mfa).
+  { method: 'GET', pattern: '/api/mfa', access: 'session', valid: () => ({ path: '/api/mfa' }) },
+  {
+    method: 'POST',
+    pattern: '/api/mfa/totp/setup',
+    access: 'session',
+    valid: () => ({ path: '/api/mfa/totp/setup' }),
+    writes: ['totp_factors'],
+    recentAuth: true
+  },
+  {
+    method: 'POST',
+    pattern: '/api/mfa/totp/confirm',
+    json: true,
+    access: 'session',
+    async valid(w) {
+      const m = w.owner.merchant;
+      const res = await call(w.t, 'POST', '/api/mfa/totp/setup', { cookie: m.cookie });
+      const { secret } = (await res.json()) as { secret: string };
+      return { path: '/api/mfa/totp/confirm', body: { code: codeFor(w.t, secret) } };
+    },
+    writes: ['totp_factors', 'recovery_codes', 'rate_limits'],
+    counts: ['rate_limits']
+  },
+  {
+    method: 'POST',
+    pattern: '/api/mfa/totp/disable',
+    json: true,
+    access: 'session',
+    async valid(w) {
+      const { secret } = await enableTotp(w.t, w.owner.merchant);
+      return { path: '/api/mfa/totp/disable', body: { code: codeFor(w.t, secret) } };
+    },
+    writes: ['totp_factors', 'recovery_codes', 'rate_limits'],
+    counts: ['rate_limits']
+  },
+  {
+    method: 'POST',
+    pattern: '/api/auth/second-factor',
+    json: true,
+    // No session yet: the pending-sign-in cookie of a correct password.
+    access: 'open',
+    async valid(w) {
+      const { secret } = await enableTotp(w.t, w.owner.merchant);
+      const cookie = await passwordStep(w.t, w.owner.merchant);
+      return {
+        path: '/api/auth/second-factor',
+        body: { code: codeFor(w.t, secret) },
+        headers: { cookie }
+      };
+    },
+    writes: ['sessions', 'auth_challenges', 'totp_factors', 'rate_limits'],
+    counts: ['rate_limits']
+  },
+  {
+    method: 'GET',
+    pattern: '/api/passkeys',
+    access: 'session',
+    valid: () => ({ path: '/api/passkeys' })
+  },
+  {
+    method: 'POST',
+    pattern: '/api/passkeys/registration-options',
+    access: 'session',
+    valid: () => ({ path: '/api/passkeys/registration-options' }),
+    writes: ['auth_challenges'],
+    recentAuth: true
+  },
+  {
+    method: 'POST',
+    pattern: '/api/passkeys',
+    json: true,
+    access: 'session',
+    async valid(w) {
+      const m = w.owner.merchant;
+      const res = await call(w.t, 'POST', '/api/passkeys/registration-options', {
+        cookie: m.cookie
+      });
+      const { options } = (await res.json()) as { options: { challenge: string } };
+      const passkey = new SoftPasskey(w.t.services.config.publicOrigin);
+      return { path: '/api/passkeys', body: { name: 'Laptop', response: passkey.create(options) } };
+    },
+    writes: ['passkeys', 'auth_challenges'],
+    // A refused answer still uses its challenge up.
+    counts: ['auth_challenges'],
+    recentAuth: true
+  },
+  {
+    method: 'DELETE',
+    pattern: `/api/passkeys/:passkeyId{${idPattern('pk')}}`,
+    access: 'session',
+    async valid(w) {
+      const { id } = await addPasskey(w.t, w.owner.merchant);
+      ownerPasskeys.set(w, id);
+      return { path: `/api/passkeys/${id}` };
+    },
+    foreign: (w) => [notFound(`/api/passkeys/${ownerPasskeys.get(w) ?? 'pk_000000000'}`)],
+    writes: ['passkeys'],
+    recentAuth: true
+  },
+  {
+    method: 'POST',
+    pattern: '/api/passkeys/assertion-options',
+    access: 'open',
+    valid: () => ({ path: '/api/passkeys/assertion-options' }),
+    writes: ['auth_challenges', 'rate_limits'],
+    counts: ['rate_limits']
+  },
+  {
+    method: 'POST',
+    pattern: '/api/passkeys/sign-in',
+    json: true,
+    access: 'open',
+    async valid(w) {
+      const { passkey } = await addPasskey(w.t, w.owner.merchant);
+      return { path: '/api/passkeys/sign-in', body: { passkey: await assertion(w.t, passkey) } };
+    },
+    writes: ['sessions', 'passkeys', 'auth_challenges', 'rate_limits'],
+    counts: ['rate_limits', 'auth_challenges']
   },
   {
     method: 'ALL',

@@ -109,6 +109,8 @@ export class CapturingMailer implements Mailer {
 }
 
 export const TEST_ORIGIN = 'http://localhost:8787';
+/** A fixed AES key for TOTP secrets in tests (32 bytes, base64url). */
+export const TEST_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64url');
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
@@ -125,6 +127,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     // N=2^10 keeps tests fast; password.defaults.test.ts checks the production cost.
     passwordHashing: { ln: 10, r: 8, p: 1 },
     rateLimits: DEFAULT_RATE_LIMITS,
+    secretsKey: TEST_SECRETS_KEY,
     ...overrides
   };
 }

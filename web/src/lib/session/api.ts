@@ -5,6 +5,7 @@ import {
   type SessionInfo,
   type SignInInput
 } from '@kspay/shared/auth';
+import { secondFactorRequiredSchema, type SecondFactorRequired } from '@kspay/shared/mfa';
 import { api } from '../api/client';
 import { ApiRequestError, send } from '../api/errors';
 
@@ -13,9 +14,13 @@ import { ApiRequestError, send } from '../api/errors';
  * throws an `ApiRequestError`; answers are checked against the shared schemas so a server
  * that drifts from the contract fails loudly here rather than deep in a component.
  */
-export async function signIn(input: SignInInput): Promise<SessionInfo> {
+/** Signed in, or (202) the password was right and a second factor is still needed. */
+export async function signIn(input: SignInInput): Promise<SessionInfo | SecondFactorRequired> {
   const res = await send(api.auth['sign-in'].$post({ json: input }));
-  return sessionInfoSchema.parse(await res.json());
+  const body: unknown = await res.json();
+  return res.status === 202
+    ? secondFactorRequiredSchema.parse(body)
+    : sessionInfoSchema.parse(body);
 }
 
 export async function signOut(): Promise<void> {
