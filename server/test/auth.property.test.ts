@@ -1,25 +1,13 @@
 import { errorBodySchema, signUpInput } from '@kspay/shared';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { RateLimits } from '../src/config';
 import { call, createMerchant, type Merchant, type TestServer } from './helpers/security';
-import { describeEachDialect, testConfig, testServer } from './helpers/services';
+import { describeEachDialect, NO_RATE_LIMITS, testConfig, testServer } from './helpers/services';
 
 /** More runs in CI, where the time is there; the seed is fixed, so a failure replays. */
 const NUM_RUNS = process.env.CI === 'true' ? 1000 : 200;
 const SEED = 20260102;
 
-/** Limits out of the way, so the bodies reach validation, lookups and hashing every time. */
-const open = { max: 1_000_000, windowMs: 60_000 };
-const noLimits: RateLimits = {
-  signInAccount: open,
-  signInIp: open,
-  signUpIp: open,
-  forgotPasswordEmail: open,
-  forgotPasswordIp: open,
-  emailChange: open,
-  verificationResend: open
-};
 
 const nasty = fc.constantFrom(
   "' OR 1=1 --",
@@ -108,7 +96,7 @@ describeEachDialect('accounts endpoints under arbitrary bodies', (dialect) => {
   /** Signs out under fuzzing, so the merchant's own session stays for the other endpoints. */
   let leaver: Merchant;
   beforeAll(async () => {
-    t = await testServer(dialect, { config: testConfig({ rateLimits: noLimits }) });
+    t = await testServer(dialect, { config: testConfig({ rateLimits: NO_RATE_LIMITS }) });
     merchant = await createMerchant(t, { email: 'fuzz@example.com' });
     leaver = await createMerchant(t, { email: 'leaver@example.com' });
   });

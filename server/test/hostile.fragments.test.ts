@@ -10,7 +10,7 @@ import {
 import { ROUTES, routeKey, type Req } from './helpers/route-registry';
 import { buildWorld, send } from './helpers/route-world';
 import { expectError, snapshot } from './helpers/security';
-import { describeEachDialect, testServer } from './helpers/services';
+import { describeEachDialect, NO_RATE_LIMITS, testConfig, testServer } from './helpers/services';
 
 /**
  * What a database refuses rather than stores: PostgreSQL errors on a NUL in a text parameter
@@ -69,7 +69,7 @@ function variants(base: Req, f: string): Req[] {
 describeEachDialect('hostile fragments in every field of every route', (dialect) => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await testServer(dialect);
+    t = await testServer(dialect, { config: testConfig({ rateLimits: NO_RATE_LIMITS }) });
   });
   afterAll(() => closeServer(t));
 
@@ -99,7 +99,7 @@ describeEachDialect('hostile fragments in every field of every route', (dialect)
 describeEachDialect('hostile fragments: account names and console cursors', (dialect) => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await testServer(dialect);
+    t = await testServer(dialect, { config: testConfig({ rateLimits: NO_RATE_LIMITS }) });
   });
   afterAll(() => closeServer(t));
 

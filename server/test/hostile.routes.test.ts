@@ -5,30 +5,18 @@ import { errorBodySchema, ksPayErrorBodySchema, SYNC_SCHEMA_VERSION } from '@ksp
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RateLimits } from '../src/config';
 import { merchant, newAppId, newClientId, post } from './helpers/apps';
 import { hostileRequest, type HostileReq } from './helpers/hostile-input';
 import { closeServer, type TestServer } from './helpers/payments';
 import { ROUTES, routeKey, type RegisteredRoute, type Table } from './helpers/route-registry';
 import { buildWorld, send, type World } from './helpers/route-world';
 import { snapshot } from './helpers/security';
-import { testConfig, testServer } from './helpers/services';
+import { NO_RATE_LIMITS, testConfig, testServer } from './helpers/services';
 
 /** Cases per route: 1,000 in CI, fewer locally. The seed is fixed, so a failure replays. */
 export const HOSTILE_RUNS = process.env.CI === 'true' ? 1000 : 150;
 const SEED = 8_2026;
 
-/** Limits out of the way, so hostile bodies reach validation and handlers, not a 429. */
-const open = { max: 1_000_000, windowMs: 60_000 };
-const noLimits: RateLimits = {
-  signInAccount: open,
-  signInIp: open,
-  signUpIp: open,
-  forgotPasswordEmail: open,
-  forgotPasswordIp: open,
-  emailChange: open,
-  verificationResend: open
-};
 
 /**
  * Which tables a request wrote: TEMP triggers on every table (the migrations' own included)
@@ -88,7 +76,7 @@ describe('hostile input on every route [sqlite]', () => {
   beforeAll(async () => {
     const webRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'kspay-web-'));
     fs.writeFileSync(path.join(webRoot, 'index.html'), '<!doctype html><title>KS Pay</title>');
-    t = await testServer('sqlite', { config: testConfig({ webRoot, rateLimits: noLimits }) });
+    t = await testServer('sqlite', { config: testConfig({ webRoot, rateLimits: NO_RATE_LIMITS }) });
     writtenTables = await watchWrites(t);
   });
   afterAll(async () => {

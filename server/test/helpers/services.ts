@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import pg from 'pg';
 import { describe } from 'vitest';
 import { createApp } from '../../src/app';
-import { DEFAULT_RATE_LIMITS, type Config } from '../../src/config';
+import { DEFAULT_RATE_LIMITS, type Config, type RateLimits } from '../../src/config';
 import { openDb, type Dialect } from '../../src/db';
 import type { Services } from '../../src/env';
 import { FakeClock } from '../../src/lib/clock';
@@ -111,6 +111,11 @@ export class CapturingMailer implements Mailer {
 export const TEST_ORIGIN = 'http://localhost:8787';
 /** A fixed AES key for TOTP secrets in tests (32 bytes, base64url). */
 export const TEST_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64url');
+
+/** Every rate limit out of the way, so hostile or random bodies reach validation and handlers. */
+export const NO_RATE_LIMITS = Object.fromEntries(
+  Object.keys(DEFAULT_RATE_LIMITS).map((k) => [k, { max: 1_000_000, windowMs: 60_000 }])
+) as unknown as RateLimits;
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
