@@ -56,9 +56,9 @@ describe.skipIf(!hasChromium)('the Profile page', () => {
     await page.getByLabel('New email').fill(next);
     await page.getByRole('button', { name: 'Send confirmation link' }).click();
     await page.getByText('Check the new inbox').waitFor();
-    const notice = await stack.smtp.waitFor(m.email);
+    const notice = await stack.smtp.waitFor(m.email, next);
     expect(notice.text).toContain(next);
-    const mail = await stack.smtp.waitFor(next);
+    const mail = await stack.smtp.waitFor(next, '/confirm-email#token=');
     const link = /(http\S+\/confirm-email#token=[A-Za-z0-9_-]{43})/.exec(mail.text)?.[1] ?? '';
     expect(link).not.toBe('');
 

@@ -148,7 +148,7 @@ function secretsSuite(dialect: 'sqlite' | 'postgres') {
     await page.getByLabel('Enter Your Email').fill(m.email);
     await page.getByRole('button', { name: 'Send Reset Link' }).click();
     await page.getByText('If an account exists for that email').waitFor();
-    const mail = await stack.smtp.waitFor(m.email);
+    const mail = await stack.smtp.waitFor(m.email, '/reset-password#token=');
     const link = /https?:\/\/\S+\/reset-password#token=([A-Za-z0-9_-]{43})/.exec(mail.text);
     secrets['reset token'] = link?.[1] ?? 'no reset token in the mail';
     secrets['new password'] = `brand new ${m.password}`;

@@ -36,11 +36,14 @@ export async function startSmtp() {
   return {
     url: `smtp://127.0.0.1:${port}?ignoreTLS=true`,
     inbox,
-    /** Waits for the next mail to `to` that arrives after `after` mails were already there. */
-    async waitFor(to: string, timeoutMs = 15_000): Promise<ReceivedMail> {
+    /**
+     * The latest mail to `to` (whose text holds `containing`, when given), waiting for it to
+     * arrive: an account's inbox also holds its sign-up's verification mail.
+     */
+    async waitFor(to: string, containing = '', timeoutMs = 15_000): Promise<ReceivedMail> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const found = inbox.filter((m) => m.to.includes(to)).at(-1);
+        const found = inbox.filter((m) => m.to.includes(to) && m.text.includes(containing)).at(-1);
         if (found) return found;
         if (Date.now() > deadline) throw new Error(`no mail to ${to} within ${timeoutMs} ms`);
         await new Promise<void>((resolve) => {
