@@ -8,7 +8,6 @@ import { describeEachDialect, NO_RATE_LIMITS, testConfig, testServer } from './h
 const NUM_RUNS = process.env.CI === 'true' ? 1000 : 200;
 const SEED = 20260102;
 
-
 const nasty = fc.constantFrom(
   "' OR 1=1 --",
   "'); DROP TABLE users; --",

@@ -17,7 +17,6 @@ import { NO_RATE_LIMITS, testConfig, testServer } from './helpers/services';
 export const HOSTILE_RUNS = process.env.CI === 'true' ? 1000 : 150;
 const SEED = 8_2026;
 
-
 /**
  * Which tables a request wrote: TEMP triggers on every table (the migrations' own included)
  * log each inserted, updated or deleted row's table inside the writing transaction, so a
