@@ -13,6 +13,10 @@ export const errorStatus = {
   forbidden_origin: 403,
   /** Key generation waits until the account's email address is verified (issue 14). */
   email_unverified: 403,
+  /** The member's role in this business does not allow the action ("Your role no longer allows this"). */
+  forbidden_role: 403,
+  /** The caller is not (or no longer) a member of this business: its browser wipes its replica. */
+  not_a_member: 403,
   not_found: 404,
   conflict: 409,
   email_taken: 409,
@@ -22,6 +26,12 @@ export const errorStatus = {
   client_outdated: 409,
   /** The merchant already has an app with this name (case-insensitive). */
   app_name_taken: 409,
+  /** A business always keeps at least one Owner: the last one cannot leave or be demoted. */
+  last_owner: 409,
+  /** An invitation link that was used, revoked, expired or never issued. */
+  invalid_invite_token: 410,
+  /** `/v1`: the same `Idempotency-Key` was sent with a different request body. */
+  idempotency_key_reused: 422,
   /** A transaction date range breaks one of KS Pay's rules; the body adds `ksCode` 11006–11011. */
   invalid_date_range: 400,
   invalid_reset_token: 410,

@@ -43,7 +43,19 @@ export const ID_PREFIX = {
   draft: 'dr',
   /** A sign-in session's public name (the token and its hash are never shown). */
   session: 'se',
-  passkey: 'pk'
+  passkey: 'pk',
+  /** A merchant's organisation: apps, keys, domains, webhooks and transactions belong to it. */
+  business: 'bu',
+  /** An invitation to join a business (its token is separate and never shown again). */
+  invite: 'iv',
+  /** A webhook endpoint of an app. */
+  webhookEndpoint: 'we',
+  /** An event (payment outcome, key or app change) delivered to webhooks and `/v1/events`. */
+  event: 'ev',
+  /** One delivery attempt of an event to an endpoint. */
+  delivery: 'wd',
+  /** One logged `/v1` request. */
+  requestLog: 'rq'
 } as const;
 export type IdPrefix = (typeof ID_PREFIX)[keyof typeof ID_PREFIX];
 
@@ -68,6 +80,12 @@ export const keyIdSchema = idSchema(ID_PREFIX.key, 'Invalid key id');
 export const domainIdSchema = idSchema(ID_PREFIX.domain, 'Invalid domain id');
 export const sessionIdSchema = idSchema(ID_PREFIX.session, 'Invalid session id');
 export const passkeyIdSchema = idSchema(ID_PREFIX.passkey, 'Invalid passkey id');
+export const businessIdSchema = idSchema(ID_PREFIX.business, 'Invalid business id');
+export const inviteIdSchema = idSchema(ID_PREFIX.invite, 'Invalid invite id');
+export const userIdSchema = idSchema(ID_PREFIX.user, 'Invalid user id');
+export const webhookEndpointIdSchema = idSchema(ID_PREFIX.webhookEndpoint, 'Invalid endpoint id');
+export const eventIdSchema = idSchema(ID_PREFIX.event, 'Invalid event id');
+export const requestLogIdSchema = idSchema(ID_PREFIX.requestLog, 'Invalid request id');
 
 /** Sync clients are named by the browser: 22 characters today, 16–32 accepted. */
 export const clientIdSchema = z.string().regex(/^cl_[A-Za-z0-9]{16,32}$/, 'Invalid client id');

@@ -12,3 +12,4 @@ export * from './health';
 export * from './time-zone';
 export * from './profile';
 export * from './mfa';
+export * from './roles';
