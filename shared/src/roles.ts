@@ -6,7 +6,9 @@ import { z } from 'zod';
  */
 export const ROLES = ['owner', 'admin', 'developer', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
-export const roleSchema = z.enum(ROLES, { error: 'Pick a role: Owner, Admin, Developer or Viewer' });
+export const roleSchema = z.enum(ROLES, {
+  error: 'Pick a role: Owner, Admin, Developer or Viewer'
+});
 
 export const ROLE_LABEL: Record<Role, string> = {
   owner: 'Owner',
