@@ -1,4 +1,4 @@
-import { SYNC_SCHEMA_VERSION, type ErrorCode } from '@kspay/shared';
+import { SYNC_SCHEMA_VERSION, type ErrorCode, type Permission } from '@kspay/shared';
 import { hashToken } from '../../src/lib/tokens';
 import type { Database } from '../../src/db/schema';
 import { create, fields, newAppId, newClientId } from './apps';
@@ -65,6 +65,11 @@ export interface RegisteredRoute {
    * `reauthentication_required` (openapi.coverage.test.ts).
    */
   recentAuth?: true;
+  /**
+   * What a member's role must allow (shared/src/roles.ts) for a `session` route that acts on a
+   * business's data; unset for routes of the caller's own account.
+   */
+  permission?: Permission;
 }
 
 const SYNC = ['apps', 'app_logos', 'merchant_versions', 'sync_clients', 'sync_rejections'] as const;

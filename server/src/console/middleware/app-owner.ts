@@ -1,4 +1,4 @@
-import { REAUTH_WINDOW_MS } from '@kspay/shared';
+import { can, REAUTH_WINDOW_MS, ROLE_REFUSAL, type Permission } from '@kspay/shared';
 import { appIdSchema } from '@kspay/shared/ids';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
@@ -42,6 +42,17 @@ export function appScopedRoutes(s: Services, ...paths: string[]): RouteApp<AppSc
   for (const path of paths) app.use(`/:appId/${path}`, ...scope);
   return app;
 }
+
+/**
+ * Runs after `requireOwnedApp`: the caller's role in the app's business must allow
+ * `permission` (shared/src/roles.ts), or the route answers 403 `forbidden_role`.
+ * Until businesses have members (issue 16) the only caller is the app's owner.
+ */
+export const requirePermission = (permission: Permission) =>
+  createMiddleware<AppScopedEnv>(async (c, next) => {
+    if (!can('owner', permission)) throw new ApiError('forbidden_role', ROLE_REFUSAL);
+    await next();
+  });
 
 /**
  * Key actions and changes to the allowed domains ask for the password again when it was last
