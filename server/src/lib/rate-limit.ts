@@ -36,7 +36,8 @@ function tooMany(retryAfterSeconds: number): ApiError {
 export function createLimiter(s: Services) {
   const store = rateLimitStore(s.db, s.clock);
   const { max, windowMs } = s.config.rateLimits.signInAccount;
-  const failures = authFailureStore(s.db, s.clock, { free: max, maxDelayMs: windowMs });
+  const failures = authFailureStore(s.db, s.clock);
+  const backoff = { free: max, maxDelayMs: windowMs };
   return {
     async enforce(name: LimitName, subject: string): Promise<void> {
       const result = await store.hit(name, subject, s.config.rateLimits[name]);
@@ -47,7 +48,7 @@ export function createLimiter(s: Services) {
     reset: (name: LimitName, subject: string) => store.reset(name, subject),
     attempts: {
       async check(account: string, source: string): Promise<void> {
-        const wait = await failures.waitSeconds(account, source);
+        const wait = await failures.waitSeconds(account, source, backoff);
         if (wait === 0) return;
         s.log.warn({ limit: 'attempts', retryAfter: wait }, 'rate limited');
         throw tooMany(wait);

@@ -3,7 +3,7 @@ import type { Db } from '../db';
 import type { Clock } from '../lib/clock';
 import { hashToken } from '../lib/tokens';
 
-/** How many failures a pair gets free, and the longest it is ever made to wait. */
+/** How many failures a pair gets free, and the longest it is ever made to wait (from config). */
 export interface Backoff {
   free: number;
   maxDelayMs: number;
@@ -23,7 +23,7 @@ const PRUNE_EVERY_MS = 10 * 60 * 1000;
  * of concurrent guesses could pass one open moment together; the per-address cap across
  * accounts (`signInIp`) bounds that burst.
  */
-export function authFailureStore(database: Db, clock: Clock, backoff: Backoff) {
+export function authFailureStore(database: Db, clock: Clock) {
   const { db } = database;
   let lastPrune = 0;
   const key = (account: string, source: string) => ({
@@ -40,7 +40,7 @@ export function authFailureStore(database: Db, clock: Clock, backoff: Backoff) {
 
   return {
     /** Seconds this pair must still wait before its next attempt (0: it may try now). */
-    async waitSeconds(account: string, source: string): Promise<number> {
+    async waitSeconds(account: string, source: string, backoff: Backoff): Promise<number> {
       const k = key(account, source);
       const row = await db
         .selectFrom('auth_failures')
