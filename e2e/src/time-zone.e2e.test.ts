@@ -1,6 +1,6 @@
 import type { Account, HistoryPage, Overview } from '@kspay/shared';
 import { localDay } from '@kspay/shared/time-zone';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from './harness/browser';
 import { getJson, useDemoStack } from './harness/demo';
@@ -16,6 +16,22 @@ import { shoot } from './harness/shots';
 const ZONE = 'Asia/Kolkata';
 const KOLKATA = ['Asia/Kolkata', 'Asia/Calcutta'];
 const SEEDED = 150;
+
+/** "2 Dec, 10:41" in `timeZone`: how the console writes a time of this year. */
+const short = (at: string, timeZone: string) =>
+  new Date(at).toLocaleString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone
+  });
+
+/** Each `<time>`'s instant and the text it shows. */
+const timesIn = (times: Locator) =>
+  times.evaluateAll((els) =>
+    els.map((e) => ({ at: e.getAttribute('datetime') ?? '', text: e.textContent.trim() }))
+  );
 
 describe.skipIf(!hasChromium)('the merchant time zone (browser in Asia/Kolkata)', () => {
   const { stack, demo } = useDemoStack({ transactions: SEEDED, days: 60 });
@@ -165,6 +181,15 @@ describe.skipIf(!hasChromium)('the merchant time zone (browser in Asia/Kolkata)'
     await saveZone(page, 'kathmandu', /Kathmandu|Katmandu/);
     const zone = (await getJson<Account>(page, '/api/account')).timeZone;
 
+    // Active sessions, on the same page: 24-hour times in Kathmandu, not New York's "9:41 PM".
+    const sessions = page.getByRole('region', { name: 'Active sessions', exact: true });
+    await expect
+      .poll(async () => {
+        const listed = await timesIn(sessions.locator('time[datetime]'));
+        return listed.length > 0 && listed.every((t) => t.text === short(t.at, zone));
+      })
+      .toBe(true);
+
     // Choosing the zone already chosen keeps it: nothing to save.
     const picker = page.getByRole('combobox', { name: 'Time zone' });
     await picker.locator('..').getByRole('button', { name: 'Show the list' }).click();
@@ -184,20 +209,7 @@ describe.skipIf(!hasChromium)('the merchant time zone (browser in Asia/Kolkata)'
     await page.goto(`/apps/${app.id}/transactions`);
     const table = page.getByRole('region', { name: 'Transactions' });
     await table.getByRole('row').nth(1).waitFor();
-    const short = (at: string, timeZone: string) =>
-      new Date(at).toLocaleString('en-GB', {
-        day: 'numeric',
-        month: 'short',
-        hour: '2-digit',
-        minute: '2-digit',
-        timeZone
-      });
-    const times = () =>
-      table
-        .locator('tbody time[datetime]')
-        .evaluateAll((els) =>
-          els.map((e) => ({ at: e.getAttribute('datetime') ?? '', text: e.textContent.trim() }))
-        );
+    const times = () => timesIn(table.locator('tbody time[datetime]'));
     await page.getByText(/^Times in Asia\/Kat(h)?mandu$/).waitFor();
     const online = await times();
     expect(online.length).toBeGreaterThan(0);
