@@ -8,6 +8,7 @@ import { hasChromium } from './harness/browser';
 import { merchant, pressSignOut, signIn, signUp, useStack } from './harness/fixture';
 import { browserProfile } from './harness/profile';
 import { ROOT } from './harness/server';
+import { browserStorage } from './harness/storage';
 import { registerAppsViaSync } from './harness/sync-api';
 
 /** Resolves once the service worker has precached the app and is active for the next page. */
@@ -160,8 +161,12 @@ describe.skipIf(!hasChromium)('the installable app', () => {
     await installed(page);
     await page.goto('/apps/new');
     await page.getByLabel('App Name').fill('Half-typed Tea Shop');
-    // Drafts are written a moment after typing stops.
-    await page.waitForTimeout(600);
+    // Drafts are written a moment after typing stops: wait until this one is in IndexedDB.
+    const drafted = async () =>
+      Object.entries(await browserStorage(page)).some(
+        ([where, text]) => where.startsWith('idb:') && text.includes('Half-typed Tea Shop')
+      );
+    await expect.poll(drafted).toBe(true);
 
     await ctx.setOffline(true);
     const fresh = await ctx.newPage();
