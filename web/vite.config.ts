@@ -15,6 +15,9 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
+    // `pnpm test:unit` runs this suite beside the server's: a test may take several times as
+    // long as alone.
+    testTimeout: 30_000,
     setupFiles: ['src/lib/device/sync/testing/setup.ts']
   }
 });
