@@ -13,7 +13,7 @@ const width = Math.max(...names.map((n) => n.length));
 
 function run(name) {
   const started = Date.now();
-  const child = spawn('pnpm', ['run', '--silent', name], {
+  const child = spawn('pnpm', ['run', name], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' }
   });
