@@ -33,9 +33,17 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }
 
+/**
+ * How long an action or wait may take unless a test says otherwise: Playwright's 30 s is tight
+ * when two stacks share two cores. Waits end as soon as their condition holds.
+ */
+export const ACTION_TIMEOUT_MS = 60_000;
+
 /** A context on one origin, as a person's browser window: its own cookies and storage. */
-export function newContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
-  return browser.newContext({ baseURL, viewport: { width: 1280, height: 800 } });
+export async function newContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  return context;
 }
 
 export { chromium };

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, chromium } from './browser';
+import { ACTION_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, chromium } from './browser';
 
 export interface ProfileOptions {
   /** Start with the network cut (a cold start with no connection). */
@@ -20,8 +20,8 @@ export function browserProfile(baseURL: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kspay-profile-'));
   return {
     dir,
-    open(opts: ProfileOptions = {}): Promise<BrowserContext> {
-      return chromium.launchPersistentContext(dir, {
+    async open(opts: ProfileOptions = {}): Promise<BrowserContext> {
+      const context = await chromium.launchPersistentContext(dir, {
         executablePath: CHROMIUM,
         headless: true,
         args: CHROMIUM_ARGS,
@@ -29,6 +29,8 @@ export function browserProfile(baseURL: string) {
         offline: opts.offline ?? false,
         viewport: opts.viewport ?? { width: 1280, height: 800 }
       });
+      context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+      return context;
     },
     remove(): void {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -54,7 +54,9 @@ export async function startServer(opts: ServerOptions = {}) {
   child.stderr?.on('data', (d: Buffer) => logs.push(d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
-  const deadline = Date.now() + 30_000;
+  // The demo entry seeds its payments before it listens; on a machine running two stacks at
+  // once that can take a while. The loop ends as soon as the server answers.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) {
       throw new Error(`server exited with ${child.exitCode}:\n${logs.join('')}`);
