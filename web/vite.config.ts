@@ -15,8 +15,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
-    // `pnpm test:unit` runs this suite beside the server's: a test may take several times as
-    // long as alone.
+    // On a busy machine a test may take several times as long as on a quiet one.
     testTimeout: 30_000,
     setupFiles: ['src/lib/device/sync/testing/setup.ts']
   }
