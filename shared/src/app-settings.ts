@@ -82,7 +82,11 @@ export const auditActions = [
   'key.disabled',
   'key.enabled',
   'domain.added',
-  'domain.removed'
+  'domain.removed',
+  'app.registered',
+  'app.updated',
+  'app.enabled',
+  'app.disabled'
 ] as const;
 export const auditEntrySchema = z.object({
   id: z.string(),
@@ -90,6 +94,8 @@ export const auditEntrySchema = z.object({
   keyId: z.string().nullable(),
   /** regenerated: the grace chosen; domain.*: the origin. */
   detail: z.string().nullable(),
+  /** The member who acted (null once their account is gone). */
+  actorName: z.string().nullable(),
   actorEmail: z.string().nullable(),
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),

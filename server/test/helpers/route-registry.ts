@@ -67,10 +67,23 @@ export interface RegisteredRoute {
   recentAuth?: true;
   /**
    * What a member's role must allow (shared/src/roles.ts) for a `session` route that acts on a
-   * business's data; unset for routes of the caller's own account.
+   * business's data; unset for routes of the caller's own account. security.roles.test.ts
+   * fails for a business route without one.
    */
   permission?: Permission;
+  /**
+   * How a role without the permission is refused: 403 `forbidden_role` (the default), or, for
+   * sync push, a stored refusal with that code in a 200 answer (the queued change stays
+   * visible to the member; it is never dropped).
+   */
+  refusedAs?: 'rejection';
 }
+
+/** Routes that act on one business's data: they need a role rule (`permission`). */
+export const actsOnBusiness = (pattern: string) =>
+  pattern.startsWith('/api/apps/') ||
+  pattern.startsWith('/api/businesses/:businessId') ||
+  pattern.startsWith('/api/sync/');
 
 const SYNC = ['apps', 'app_logos', 'merchant_versions', 'sync_clients', 'sync_rejections'] as const;
 const KEYS = ['api_keys', 'access_tokens', 'audit_log'] as const;
@@ -96,10 +109,17 @@ const ATTEMPTS = ['rate_limits', 'auth_failures'] as const;
 const ownerPasskeys = new WeakMap<World, string>();
 
 const app = (w: World) => `/api/apps/${w.owner.appId}`;
+const business = (w: World) => `/api/businesses/${w.owner.merchant.businessId}`;
 const notFound = (path: string, body?: unknown): ForeignCase => ({
   req: { path, body },
   status: 404,
   code: 'not_found'
+});
+/** A business the caller is not in answers the same whether it exists or not. */
+const notAMember = (path: string, body?: unknown): ForeignCase => ({
+  req: { path, body },
+  status: 403,
+  code: 'not_a_member'
 });
 
 /** A fresh app of the owner's without keys (generating a pair needs one). */
@@ -260,20 +280,30 @@ export const ROUTES: RegisteredRoute[] = [
   },
   {
     method: 'GET',
-    pattern: '/api/company',
+    pattern: '/api/businesses',
     access: 'session',
-    valid: () => ({ path: '/api/company' })
+    valid: () => ({ path: '/api/businesses' })
+  },
+  {
+    method: 'GET',
+    pattern: '/api/businesses/:businessId/company',
+    access: 'session',
+    valid: (w) => ({ path: `${business(w)}/company` }),
+    foreign: (w) => [notAMember(`${business(w)}/company`)],
+    permission: 'read'
   },
   {
     method: 'PATCH',
-    pattern: '/api/company',
+    pattern: '/api/businesses/:businessId/company',
     json: true,
     access: 'session',
-    valid: () => ({
-      path: '/api/company',
+    valid: (w) => ({
+      path: `${business(w)}/company`,
       body: { businessName: 'Asha Traders', website: 'asha.example.com', country: 'IN' }
     }),
-    writes: ['company_profiles']
+    foreign: (w) => [notAMember(`${business(w)}/company`, { businessName: 'Mallory Ltd' })],
+    writes: ['company_profiles'],
+    permission: 'business.write'
   },
   {
     method: 'POST',
@@ -332,22 +362,33 @@ export const ROUTES: RegisteredRoute[] = [
     pattern: '/api/sync/push',
     json: true,
     access: 'session',
-    valid: () => ({
+    valid: (w) => ({
       path: '/api/sync/push',
       body: {
+        businessId: w.owner.merchant.businessId,
         clientId: newClientId(),
         schemaVersion: SYNC_SCHEMA_VERSION,
         mutations: [create(1, newAppId(), fields())]
       }
     }),
     foreign: (w) => [
+      // The owner's replica named from the caller's own business, then the owner's business.
       notFound('/api/sync/push', {
+        businessId: w.other.merchant.businessId,
         clientId: w.owner.clientId,
         schemaVersion: SYNC_SCHEMA_VERSION,
         mutations: [create(2)]
+      }),
+      notAMember('/api/sync/push', {
+        businessId: w.owner.merchant.businessId,
+        clientId: newClientId(),
+        schemaVersion: SYNC_SCHEMA_VERSION,
+        mutations: [create(1)]
       })
     ],
-    writes: SYNC
+    writes: [...SYNC, 'audit_log'],
+    permission: 'apps.write',
+    refusedAs: 'rejection'
   },
   {
     method: 'POST',
@@ -357,7 +398,9 @@ export const ROUTES: RegisteredRoute[] = [
     valid: (w) => ({
       path: '/api/sync/pull',
       body: {
-        clientId: w.owner.clientId,
+        businessId: w.owner.merchant.businessId,
+        // A replica of the caller's own (any member may pull; a client id is one person's).
+        clientId: newClientId(),
         schemaVersion: SYNC_SCHEMA_VERSION,
         cursor: 0,
         rejectionsAfter: 0
@@ -365,26 +408,37 @@ export const ROUTES: RegisteredRoute[] = [
     }),
     foreign: (w) => [
       notFound('/api/sync/pull', {
+        businessId: w.other.merchant.businessId,
         clientId: w.owner.clientId,
         schemaVersion: SYNC_SCHEMA_VERSION,
         cursor: 0,
         rejectionsAfter: 0
+      }),
+      notAMember('/api/sync/pull', {
+        businessId: w.owner.merchant.businessId,
+        clientId: newClientId(),
+        schemaVersion: SYNC_SCHEMA_VERSION,
+        cursor: 0,
+        rejectionsAfter: 0
       })
-    ]
+    ],
+    permission: 'read'
   },
   {
     method: 'GET',
     pattern: '/api/apps/:id/logo',
     access: 'session',
     valid: (w) => ({ path: `${app(w)}/logo` }),
-    foreign: (w) => [notFound(`${app(w)}/logo`)]
+    foreign: (w) => [notFound(`${app(w)}/logo`)],
+    permission: 'read'
   },
   {
     method: 'GET',
     pattern: '/api/apps/:appId/keys',
     access: 'session',
     valid: (w) => ({ path: `${app(w)}/keys` }),
-    foreign: (w) => [notFound(`${app(w)}/keys`)]
+    foreign: (w) => [notFound(`${app(w)}/keys`)],
+    permission: 'keys.read'
   },
   {
     method: 'POST',
@@ -393,7 +447,8 @@ export const ROUTES: RegisteredRoute[] = [
     valid: async (w) => ({ path: `/api/apps/${await keylessApp(w)}/keys` }),
     foreign: (w) => [notFound(`${app(w)}/keys`)],
     writes: KEYS,
-    recentAuth: true
+    recentAuth: true,
+    permission: 'keys.manage'
   },
   ...(['regenerate', 'disable', 'enable'] as const).map((action): RegisteredRoute => ({
     method: 'POST',
@@ -420,21 +475,24 @@ export const ROUTES: RegisteredRoute[] = [
       ];
     },
     writes: KEYS,
-    recentAuth: true
+    recentAuth: true,
+    permission: 'keys.manage'
   })),
   {
     method: 'GET',
     pattern: '/api/apps/:appId/audit',
     access: 'session',
     valid: (w) => ({ path: `${app(w)}/audit?limit=10` }),
-    foreign: (w) => [notFound(`${app(w)}/audit`)]
+    foreign: (w) => [notFound(`${app(w)}/audit`)],
+    permission: 'read'
   },
   {
     method: 'GET',
     pattern: '/api/apps/:appId/domains',
     access: 'session',
     valid: (w) => ({ path: `${app(w)}/domains` }),
-    foreign: (w) => [notFound(`${app(w)}/domains`)]
+    foreign: (w) => [notFound(`${app(w)}/domains`)],
+    permission: 'read'
   },
   {
     method: 'POST',
@@ -444,7 +502,8 @@ export const ROUTES: RegisteredRoute[] = [
     valid: (w) => ({ path: `${app(w)}/domains`, body: { origin: 'https://pay.shop.example.com' } }),
     foreign: (w) => [notFound(`${app(w)}/domains`, { origin: 'https://evil.example.com' })],
     writes: ['app_domains', 'audit_log'],
-    recentAuth: true
+    recentAuth: true,
+    permission: 'integrations.write'
   },
   {
     method: 'DELETE',
@@ -456,7 +515,8 @@ export const ROUTES: RegisteredRoute[] = [
       notFound(`/api/apps/${w.other.appId}/domains/${w.domainId}`)
     ],
     writes: ['app_domains', 'audit_log'],
-    recentAuth: true
+    recentAuth: true,
+    permission: 'integrations.write'
   },
   {
     method: 'GET',
@@ -465,21 +525,24 @@ export const ROUTES: RegisteredRoute[] = [
     valid: (w) => ({ path: `${app(w)}/overview?days=30` }),
     foreign: (w) => [notFound(`${app(w)}/overview?days=30`)],
     // The first overview in a zone keeps that zone's local days from then on (008_local_days).
-    writes: ['transaction_zone', 'transaction_local_day']
+    writes: ['transaction_zone', 'transaction_local_day'],
+    permission: 'read'
   },
   {
     method: 'GET',
     pattern: '/api/apps/:appId/transactions',
     access: 'session',
     valid: (w) => ({ path: `${app(w)}/transactions?limit=10` }),
-    foreign: (w) => [notFound(`${app(w)}/transactions`)]
+    foreign: (w) => [notFound(`${app(w)}/transactions`)],
+    permission: 'read'
   },
   {
     method: 'GET',
     pattern: '/api/apps/:appId/transactions.csv',
     access: 'session',
     valid: (w) => ({ path: `${app(w)}/transactions.csv` }),
-    foreign: (w) => [notFound(`${app(w)}/transactions.csv`)]
+    foreign: (w) => [notFound(`${app(w)}/transactions.csv`)],
+    permission: 'read'
   },
   // Two-factor sign-in and passkeys (issue 14, mfa).
   { method: 'GET', pattern: '/api/mfa', access: 'session', valid: () => ({ path: '/api/mfa' }) },

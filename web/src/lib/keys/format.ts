@@ -56,7 +56,11 @@ const actionTexts: Record<AuditEntry['action'], string> = {
   'key.disabled': 'Disabled a key pair',
   'key.enabled': 'Enabled a key pair',
   'domain.added': 'Added a domain',
-  'domain.removed': 'Removed a domain'
+  'domain.removed': 'Removed a domain',
+  'app.registered': 'Registered the app',
+  'app.updated': 'Edited the app',
+  'app.enabled': 'Enabled the app',
+  'app.disabled': 'Disabled the app'
 };
 
 const graceTexts: Record<string, string> = {
