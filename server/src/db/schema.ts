@@ -1,3 +1,4 @@
+import type { Role } from '@kspay/shared/roles';
 import type { ColumnType, Generated } from 'kysely';
 
 /**
@@ -31,6 +32,22 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   passkeys: PasskeysTable;
   auth_challenges: AuthChallengesTable;
+  invites: InvitesTable;
+}
+
+/** 013_invites: an invitation to join a business; only its token's SHA-256 is stored. */
+export interface InvitesTable {
+  id: string;
+  business_id: string;
+  email: string;
+  role: Role;
+  token_hash: string;
+  /** The member who sent it. */
+  invited_by: string;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  revoked_at: string | null;
 }
 
 /** 010_mfa: the account's authenticator app; the secret sealed under SECRETS_KEY. */
