@@ -2,7 +2,7 @@ import { can, REAUTH_WINDOW_MS, ROLE_REFUSAL, type Permission } from '@kspay/sha
 import { appIdSchema } from '@kspay/shared/ids';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv, Services } from '../../env';
+import type { AppEnv, BusinessEnv, Services } from '../../env';
 import { RouteApp } from '../../http/openapi';
 import { clientIp } from '../../lib/client-ip';
 import { ApiError } from '../../lib/errors';
@@ -44,13 +44,13 @@ export function appScopedRoutes(s: Services, ...paths: string[]): RouteApp<AppSc
 }
 
 /**
- * Runs after `requireOwnedApp`: the caller's role in the app's business must allow
- * `permission` (shared/src/roles.ts), or the route answers 403 `forbidden_role`.
- * Until businesses have members (issue 16) the only caller is the app's owner.
+ * Runs after `requireOwnedApp` or `requireMember`: the caller's role in the business must
+ * allow `permission` (shared/src/roles.ts), or the route answers 403 `forbidden_role` and
+ * changes nothing.
  */
 export const requirePermission = (permission: Permission) =>
-  createMiddleware<AppScopedEnv>(async (c, next) => {
-    if (!can('owner', permission)) throw new ApiError('forbidden_role', ROLE_REFUSAL);
+  createMiddleware<BusinessEnv>(async (c, next) => {
+    if (!can(c.get('member').role, permission)) throw new ApiError('forbidden_role', ROLE_REFUSAL);
     await next();
   });
 
