@@ -14,7 +14,7 @@ import {
   type Merchant,
   type TestServer
 } from './helpers/security';
-import { describeEachDialect, testServer } from './helpers/services';
+import { describeEachDialect, NO_RATE_LIMITS, testConfig, testServer } from './helpers/services';
 import {
   accept,
   businessWithTeam,
@@ -33,7 +33,8 @@ describeEachDialect('team: every refusal is a clear 4xx and changes nothing', (d
   let team: Awaited<ReturnType<typeof businessWithTeam>>;
   let stranger: Merchant;
   beforeAll(async () => {
-    t = await testServer(dialect);
+    // The suite opens many links from one address; the limits have their own case.
+    t = await testServer(dialect, { config: testConfig({ rateLimits: NO_RATE_LIMITS }) });
     team = await businessWithTeam(t);
     stranger = await createMerchant(t);
     // Each member's first request records their activity; later ones within a minute do not.
@@ -168,27 +169,36 @@ describeEachDialect('team: every refusal is a clear 4xx and changes nothing', (d
       );
     });
 
-    it('rate-limits invitations per business', async () => {
+    it('rate-limits invitations per business, and invitation links per address', async () => {
       const limited = await testServer(dialect, {
-        config: {
-          ...t.services.config,
+        config: testConfig({
           rateLimits: {
-            ...t.services.config.rateLimits,
-            inviteBusiness: { max: 2, windowMs: 60_000 }
+            ...NO_RATE_LIMITS,
+            inviteBusiness: { max: 2, windowMs: 60_000 },
+            inviteLinkIp: { max: 2, windowMs: 60_000 }
           }
-        }
+        })
       });
       try {
         const owner = await createMerchant(limited);
         const businessId = await ownBusiness(limited, owner);
         for (let i = 0; i < 2; i++) {
-          expect(
-            (await invite(limited, owner, businessId, `rl-${i}@example.com`, 'viewer')).status
-          ).toBe(201);
+          const res = await invite(limited, owner, businessId, `rl-${i}@example.com`, 'viewer');
+          expect(res.status).toBe(201);
         }
         const res = await invite(limited, owner, businessId, 'rl-x@example.com', 'viewer');
         await expectError(res, 429, 'rate_limited');
         expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(limited.mailer.sent.filter((m) => m.to === 'rl-x@example.com')).toEqual([]);
+
+        const token = inviteToken(limited, 'rl-0@example.com');
+        for (let i = 0; i < 2; i++) expect((await preview(limited, token)).status).toBe(200);
+        await expectError(await preview(limited, token), 429, 'rate_limited');
+        await expectError(
+          await accept(limited, { token, name: 'R', password: PASSWORD }),
+          429,
+          'rate_limited'
+        );
       } finally {
         await limited.close();
       }

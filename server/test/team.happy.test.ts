@@ -17,7 +17,7 @@ import {
   type TestServer
 } from './helpers/security';
 import { freshSession } from './helpers/history';
-import { describeEachDialect, testServer } from './helpers/services';
+import { describeEachDialect, NO_RATE_LIMITS, testConfig, testServer } from './helpers/services';
 import {
   accept,
   businessWithTeam,
@@ -35,7 +35,8 @@ const PASSWORD = 'a walk by the Neckar river';
 describeEachDialect('team: invite, join, roles, leave, transfer', (dialect) => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await testServer(dialect);
+    // The suite opens many links from one address; the limits have their own case.
+    t = await testServer(dialect, { config: testConfig({ rateLimits: NO_RATE_LIMITS }) });
   });
   afterAll(() => t.close());
 
