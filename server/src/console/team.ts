@@ -151,10 +151,7 @@ export function teamRoutes(s: Services) {
   });
 
   /** Runs `fn` with the business locked; `role` is the caller's, read under the lock. */
-  function locked<T>(
-    c: Context<BusinessEnv>,
-    fn: (tx: Locked) => Promise<T>
-  ): Promise<T> {
+  function locked<T>(c: Context<BusinessEnv>, fn: (tx: Locked) => Promise<T>): Promise<T> {
     const businessId = c.get('member').businessId;
     return s.db.db.transaction().execute(async (trx) => {
       const db = withTx(s.db, trx);
