@@ -27,6 +27,7 @@ import { overviewRoutes } from './console/overview';
 import { accountRoutes } from './console/account';
 import { profileRoutes } from './console/profile';
 import { sessionRoutes } from './console/sessions';
+import { businessRoutes } from './console/businesses';
 import { companyRoutes } from './console/company';
 import { mfaRoutes } from './console/mfa';
 import { passkeyRoutes } from './console/passkeys';
@@ -47,7 +48,8 @@ function apiRoutes(s: Services) {
     .route('/account', accountRoutes(s))
     .route('/profile', profileRoutes(s))
     .route('/sessions', sessionRoutes(s))
-    .route('/company', companyRoutes(s))
+    .route('/businesses', businessRoutes(s))
+    .route('/businesses', companyRoutes(s))
     .route('/mfa', mfaRoutes(s))
     .route('/passkeys', passkeyRoutes(s))
     .route('/businesses', teamRoutes(s))

@@ -39,7 +39,10 @@ export async function writeAudit(
       business_id:
         'businessId' in entry && entry.businessId !== undefined
           ? entry.businessId
-          : eb.selectFrom('apps').select('apps.business_id').where('apps.id', '=', appId ?? ''),
+          : eb
+              .selectFrom('apps')
+              .select('apps.business_id')
+              .where('apps.id', '=', appId ?? ''),
       app_id: appId,
       action: entry.action,
       key_id: entry.keyId ?? null,
@@ -76,6 +79,7 @@ export function auditStore(database: Db, _clock: Clock) {
           'audit_log.ip',
           'audit_log.user_agent',
           'audit_log.at',
+          'users.name',
           'users.email'
         ])
         .where('audit_log.app_id', '=', appId)
@@ -101,6 +105,7 @@ export function auditStore(database: Db, _clock: Clock) {
         action: r.action as AuditAction,
         keyId: r.key_id,
         detail: r.detail,
+        actorName: r.name,
         actorEmail: r.email,
         ip: r.ip,
         userAgent: r.user_agent,
