@@ -103,6 +103,7 @@ describeEachDialect(
     it('answers 400 with field errors to a push body that breaks the protocol', async () => {
       const before = await syncTables(t);
       const res = await post(t, '/api/sync/push', m.cookie, {
+        businessId: m.businessId,
         clientId: newClientId(),
         schemaVersion: SYNC_SCHEMA_VERSION,
         mutations: [{ id: 1, name: 'app.delete', args: {} }]

@@ -1,6 +1,6 @@
 import { companyProfileSchema } from '@kspay/shared/company';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { closeServer, createMerchant, type TestServer } from './helpers/payments';
+import { closeServer, createMerchant, type Merchant, type TestServer } from './helpers/payments';
 import { call, expectError, snapshot } from './helpers/security';
 import { describeEachDialect, testServer } from './helpers/services';
 
@@ -12,15 +12,16 @@ describeEachDialect('company profile', (dialect) => {
   });
   afterAll(() => closeServer(t));
 
-  const read = async (cookie: string) => {
-    const res = await call(t, 'GET', '/api/company', { cookie });
+  const company = (m: Merchant) => `/api/businesses/${m.businessId}/company`;
+  const read = async (m: Merchant) => {
+    const res = await call(t, 'GET', company(m), { cookie: m.cookie });
     expect(res.status).toBe(200);
     return companyProfileSchema.parse(await res.json());
   };
 
   it('is empty until saved, then keeps the normalised fields; a field left out is cleared', async () => {
     const m = await createMerchant(t);
-    expect(await read(m.cookie)).toEqual({
+    expect(await read(m)).toEqual({
       businessName: null,
       website: null,
       address: null,
@@ -30,7 +31,7 @@ describeEachDialect('company profile', (dialect) => {
       postalCode: null,
       updatedAt: null
     });
-    const res = await call(t, 'PATCH', '/api/company', {
+    const res = await call(t, 'PATCH', company(m), {
       cookie: m.cookie,
       body: {
         businessName: ' Asha Traders ',
@@ -53,13 +54,13 @@ describeEachDialect('company profile', (dialect) => {
       postalCode: '560001'
     };
     expect(companyProfileSchema.parse(await res.json())).toMatchObject(saved);
-    expect(await read(m.cookie)).toMatchObject({
+    expect(await read(m)).toMatchObject({
       ...saved,
       updatedAt: t.clock.now().toISOString()
     });
 
-    await call(t, 'PATCH', '/api/company', { cookie: m.cookie, body: { businessName: 'Asha' } });
-    expect(await read(m.cookie)).toMatchObject({
+    await call(t, 'PATCH', company(m), { cookie: m.cookie, body: { businessName: 'Asha' } });
+    expect(await read(m)).toMatchObject({
       businessName: 'Asha',
       website: null,
       country: null
@@ -83,7 +84,7 @@ describeEachDialect('company profile', (dialect) => {
     ];
     for (const [body, field] of cases) {
       const before = await snapshot(t);
-      const res = await call(t, 'PATCH', '/api/company', { cookie: m.cookie, body });
+      const res = await call(t, 'PATCH', company(m), { cookie: m.cookie, body });
       const error = await expectError(res, 400, 'validation_failed');
       expect(error?.error.fields?.[field], JSON.stringify(body)).toBeTruthy();
       expect(await snapshot(t)).toEqual(before);
@@ -93,21 +94,29 @@ describeEachDialect('company profile', (dialect) => {
   it("is each merchant's own: another merchant neither reads nor changes it", async () => {
     const owner = await createMerchant(t);
     const other = await createMerchant(t);
-    await call(t, 'PATCH', '/api/company', {
+    await call(t, 'PATCH', company(owner), {
       cookie: owner.cookie,
       body: { businessName: 'Owner Exports', country: 'GB', postalCode: 'sw1a 1aa' }
     });
-    const seen = await call(t, 'GET', '/api/company', { cookie: other.cookie });
+    const seen = await call(t, 'GET', company(other), { cookie: other.cookie });
     expect(await seen.text()).not.toContain('Owner Exports');
-    await call(t, 'PATCH', '/api/company', {
+    // Aimed at the owner's business: not a member, nothing read, nothing changed.
+    const probe = await call(t, 'GET', company(owner), { cookie: other.cookie });
+    expect(await probe.text()).not.toContain('Owner Exports');
+    await expectError(
+      await call(t, 'PATCH', company(owner), { cookie: other.cookie, body: { businessName: 'X' } }),
+      403,
+      'not_a_member'
+    );
+    await call(t, 'PATCH', company(other), {
       cookie: other.cookie,
       body: { businessName: 'Other Ltd' }
     });
-    expect(await read(owner.cookie)).toMatchObject({
+    expect(await read(owner)).toMatchObject({
       businessName: 'Owner Exports',
       country: 'GB',
       postalCode: 'SW1A 1AA'
     });
-    expect((await read(other.cookie)).businessName).toBe('Other Ltd');
+    expect((await read(other)).businessName).toBe('Other Ltd');
   });
 });

@@ -13,6 +13,7 @@ import { INR, INR_UPI } from './helpers/payments';
 import { describeWithPostgres, emptyDatabase } from './helpers/processes';
 import {
   cookieOf,
+  ownBusinessId,
   request,
   signUpOverHttp,
   spawnServer,
@@ -79,6 +80,7 @@ function killAt(server: Spawned, db: { sqliteFile?: string; url?: string }, n: n
 interface Merchant {
   cookie: string;
   token: string;
+  businessId: string;
 }
 
 /** A merchant signed up over HTTP, with an app, a key pair and an access token. */
@@ -91,8 +93,10 @@ async function signUp(base: string, dataDir: string): Promise<Merchant> {
   });
   expect(res.status).toBe(200);
   const cookie = cookieOf(res);
+  const businessId = await ownBusinessId(base, cookie);
   const appId = newAppId();
   const body = {
+    businessId,
     clientId: newClientId(),
     schemaVersion: SYNC_SCHEMA_VERSION,
     mutations: [create(1, appId)]
@@ -104,7 +108,7 @@ async function signUp(base: string, dataDir: string): Promise<Merchant> {
     body: { accessKey: pair.key.publicKey, secretKey: pair.secretKey }
   });
   const { result } = (await exchange.json()) as { result: { accessToken: string } };
-  return { cookie, token: result.accessToken };
+  return { cookie, token: result.accessToken, businessId };
 }
 
 /** The 2 × N requests, each replayable as is: a client retries with the same ids. */
@@ -114,7 +118,12 @@ function workload(m: Merchant) {
     const mutation = create(1, appId, fields({ name: `Crash shop ${i}` }));
     return {
       appId,
-      body: { clientId: newClientId(), schemaVersion: SYNC_SCHEMA_VERSION, mutations: [mutation] }
+      body: {
+        businessId: m.businessId,
+        clientId: newClientId(),
+        schemaVersion: SYNC_SCHEMA_VERSION,
+        mutations: [mutation]
+      }
     };
   });
   const initiations = Array.from({ length: N }, (_, i) => ({
@@ -151,13 +160,14 @@ function workload(m: Merchant) {
   };
 }
 
-async function pullAll(base: string, cookie: string) {
+async function pullAll(base: string, cookie: string, businessId: string) {
   const apps: PullResponse['apps'] = [];
   let cursor = 0;
   for (;;) {
     const res = await request(base, 'POST', '/api/sync/pull', {
       cookie,
       body: {
+        businessId,
         clientId: newClientId(),
         schemaVersion: SYNC_SCHEMA_VERSION,
         cursor,
@@ -304,7 +314,9 @@ function crashSuite(makeStorage: () => Storage | Promise<Storage>) {
     const second = await spawnServer({ ...storage.env, PASSWORD_HASH_LN: '12' });
     servers.push(second);
     // Every answered success survived the crash.
-    const afterCrash = new Set((await pullAll(second.base, m.cookie)).map((a) => a.id));
+    const afterCrash = new Set(
+      (await pullAll(second.base, m.cookie, m.businessId)).map((a) => a.id)
+    );
     for (const i of answeredPushes)
       expect(afterCrash.has(w.pushes[i]!.appId), `push ${i}`).toBe(true);
     for (const i of answeredTx) {
@@ -322,7 +334,7 @@ function crashSuite(makeStorage: () => Storage | Promise<Storage>) {
     for (const i of answeredTx)
       expect(reinitiated[i], `same transaction for ${i}`).toBe(initiated[i]);
 
-    const apps = await pullAll(second.base, m.cookie);
+    const apps = await pullAll(second.base, m.cookie, m.businessId);
     const ids = apps.map((a) => a.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const p of w.pushes) expect(ids.filter((id) => id === p.appId)).toHaveLength(1);

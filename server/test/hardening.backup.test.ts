@@ -12,6 +12,7 @@ import { create, fields, newAppId, newClientId } from './helpers/apps';
 import { describeWithPostgres, emptyDatabase } from './helpers/processes';
 import {
   cookieOf,
+  ownBusinessId,
   request,
   signUpOverHttp,
   spawnServer,
@@ -37,12 +38,14 @@ function writer(base: string, cookie: string) {
   const acked: { appId: string; clientId: string; at: number }[] = [];
   let running = true;
   const done = (async () => {
+    const businessId = await ownBusinessId(base, cookie);
     for (let i = 0; running; i++) {
       const appId = newAppId();
       const clientId = newClientId();
       const res = await request(base, 'POST', '/api/sync/push', {
         cookie,
         body: {
+          businessId,
           clientId,
           schemaVersion: SYNC_SCHEMA_VERSION,
           mutations: [create(1, appId, fields({ name: `Backup shop ${i}` }))]
@@ -92,6 +95,7 @@ async function pulledIds(base: string, cookie: string): Promise<Set<string>> {
   const res = await request(base, 'POST', '/api/sync/pull', {
     cookie,
     body: {
+      businessId: await ownBusinessId(base, cookie),
       clientId: newClientId(),
       schemaVersion: SYNC_SCHEMA_VERSION,
       cursor: 0,

@@ -149,6 +149,7 @@ describe('hostile input: cases the property found', () => {
     for (const [i, args] of argsList.entries()) {
       for (const name of ['app.create', 'app.update']) {
         const res = await post(t, '/api/sync/push', m.cookie, {
+          businessId: m.businessId,
           clientId: newClientId(),
           schemaVersion: SYNC_SCHEMA_VERSION,
           mutations: [{ id: 1, name, args }]

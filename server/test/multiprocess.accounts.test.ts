@@ -83,6 +83,7 @@ describeWithPostgres('several server processes on one PostgreSQL: accounts and k
     const { client } = await signUp(a);
     const appId = newAppId();
     const push = await client.req(a, 'POST', '/api/sync/push', {
+      businessId: client.businessId,
       clientId: newClientId(),
       schemaVersion: SYNC_SCHEMA_VERSION,
       mutations: [create(1, appId)]

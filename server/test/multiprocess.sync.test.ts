@@ -43,12 +43,12 @@ describeWithPostgres('several server processes on one PostgreSQL: sync', () => {
       password: 'correct horse battery staple'
     });
     expect(res.status).toBe(200);
-    const { user } = (await res.json()) as { user: { id: string } };
-    return { client, userId: user.id };
+    return { client, businessId: client.businessId };
   }
 
   async function push(c: Client, via: ServerProcess, clientId: string, mutations: Mutation[]) {
     const res = await c.json<AppPushResponse>(via, 'POST', '/api/sync/push', {
+      businessId: c.businessId,
       clientId,
       schemaVersion: SYNC_SCHEMA_VERSION,
       mutations
@@ -59,6 +59,7 @@ describeWithPostgres('several server processes on one PostgreSQL: sync', () => {
 
   async function pull(c: Client, via: ServerProcess, clientId: string, cursor: number) {
     const res = await c.json<PullResponse>(via, 'POST', '/api/sync/pull', {
+      businessId: c.businessId,
       clientId,
       schemaVersion: SYNC_SCHEMA_VERSION,
       cursor,
@@ -68,17 +69,17 @@ describeWithPostgres('several server processes on one PostgreSQL: sync', () => {
     return res.body;
   }
 
-  async function tableState(userId: string) {
+  async function tableState(businessId: string) {
     const db = new pg.Client({ connectionString: cluster.url });
     await db.connect();
     try {
       const apps = await db.query<{ id: string; version: string; status: string }>(
-        'select id, version, status from apps where user_id = $1',
-        [userId]
+        'select id, version, status from apps where business_id = $1',
+        [businessId]
       );
       const v = await db.query<{ version: string }>(
-        'select version from merchant_versions where user_id = $1',
-        [userId]
+        'select version from merchant_versions where business_id = $1',
+        [businessId]
       );
       return { apps: apps.rows, version: Number(v.rows[0]?.version ?? 0) };
     } finally {
@@ -87,7 +88,7 @@ describeWithPostgres('several server processes on one PostgreSQL: sync', () => {
   }
 
   it('a client alternating processes, with each batch also replayed at once on the other, loses and duplicates nothing', async () => {
-    const { client, userId } = await merchant();
+    const { client, businessId } = await merchant();
     const clientId = newClientId();
     const replica = new Map<string, AppRecord>();
     let cursor = 0;
@@ -121,7 +122,7 @@ describeWithPostgres('several server processes on one PostgreSQL: sync', () => {
         if (!page.hasMore) break;
       }
     }
-    const table = await tableState(userId);
+    const table = await tableState(businessId);
     // Every mutation stamped exactly one version: none was applied twice, none was lost.
     expect(table.version).toBe(applied);
     expect(cursor).toBe(applied);
@@ -134,7 +135,7 @@ describeWithPostgres('several server processes on one PostgreSQL: sync', () => {
   });
 
   it('pulls racing writers on both processes never skip a row committed late: the union of pulled rows is the table', async () => {
-    const { client, userId } = await merchant();
+    const { client, businessId } = await merchant();
     const WRITERS = 6;
     const EACH = 12;
     let writing = true;
@@ -167,7 +168,7 @@ describeWithPostgres('several server processes on one PostgreSQL: sync', () => {
     await reader;
     await readOnce();
 
-    const table = await tableState(userId);
+    const table = await tableState(businessId);
     expect(table.apps).toHaveLength(WRITERS * EACH);
     // Creates only: each row has one version, so a row pulled twice would mean the cursor
     // went back, and a row never pulled that the cursor passed it while it was uncommitted.

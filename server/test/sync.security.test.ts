@@ -42,6 +42,7 @@ describeEachDialect('sync: ownership, sessions and limits', (dialect) => {
         method: 'POST',
         path: '/api/sync/pull',
         body: {
+          businessId: 'bu_123456789',
           clientId: newClientId(),
           schemaVersion: SYNC_SCHEMA_VERSION,
           cursor: 0,
@@ -54,6 +55,7 @@ describeEachDialect('sync: ownership, sessions and limits', (dialect) => {
 
   describe('push without a session or from another site', () => {
     const body = () => ({
+      businessId: 'bu_123456789',
       clientId: newClientId(),
       schemaVersion: SYNC_SCHEMA_VERSION,
       mutations: [create(1)]
@@ -136,6 +138,7 @@ describeEachDialect('sync: ownership, sessions and limits', (dialect) => {
 
     const before = await syncTables(t);
     const huge = await post(t, '/api/sync/push', alice.cookie, {
+      businessId: alice.businessId,
       clientId: client,
       schemaVersion: SYNC_SCHEMA_VERSION,
       mutations: [create(9)],

@@ -83,9 +83,12 @@ describeEachDialect('email verification', (dialect) => {
     expect(sessionInfoSchema.parse(await signIn.json()).emailVerified).toBe(false);
     const cookie = sessionCookieOf(t, signIn)!;
     const appId = newAppId();
+    const own = await call(t, 'GET', '/api/businesses', { cookie });
+    const { businesses } = (await own.json()) as { businesses: { id: string }[] };
     const pushed = await call(t, 'POST', '/api/sync/push', {
       cookie,
       body: {
+        businessId: businesses[0]?.id,
         clientId: newClientId(),
         schemaVersion: SYNC_SCHEMA_VERSION,
         mutations: [create(1, appId)]

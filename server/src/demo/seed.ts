@@ -126,12 +126,20 @@ export async function seedDemo(
     );
   const cookie = (verified.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
 
+  // Sign-up made the merchant the Owner of their own business; the apps belong to it.
+  const { businesses } = await call<{ businesses: { id: string }[] }>(
+    '/api/businesses',
+    { method: 'GET', headers: { origin: opts.origin, cookie } },
+    200
+  );
+  const businessId = businesses[0]?.id ?? '';
   const apps = DEMO_APPS.map((fields) => ({ id: newId('ap'), fields }));
   const clientId = newId('cl', 20);
   await call(
     '/api/sync/push',
     fromConsole(
       {
+        businessId,
         clientId,
         schemaVersion: SYNC_SCHEMA_VERSION,
         mutations: apps.map((a, i) => ({

@@ -111,6 +111,8 @@ export async function startCluster(n: number, env: Record<string, string> = {}) 
  */
 export class Client {
   cookie = '';
+  /** The account's own business (its first membership), once `signUpClient` has run. */
+  businessId = '';
 
   async req(
     proc: ServerProcess,
@@ -158,5 +160,10 @@ export async function signUpClient(
   const up = await client.req(via, 'POST', '/api/auth/sign-up', body);
   if (up.status !== 202) throw new Error(`sign-up answered ${up.status}: ${await up.text()}`);
   const token = await outboxVerificationToken(via.dataDir, body.email);
-  return client.req(via, 'POST', '/api/auth/verify-email', { token });
+  const verified = await client.req(via, 'POST', '/api/auth/verify-email', { token });
+  if (verified.status === 200) {
+    const own = await client.json<{ businesses: { id: string }[] }>(via, 'GET', '/api/businesses');
+    client.businessId = own.body.businesses[0]?.id ?? '';
+  }
+  return verified;
 }

@@ -68,10 +68,23 @@ export interface RegisteredRoute {
   recentAuth?: true;
   /**
    * What a member's role must allow (shared/src/roles.ts) for a `session` route that acts on a
-   * business's data; unset for routes of the caller's own account.
+   * business's data; unset for routes of the caller's own account. security.roles.test.ts
+   * fails for a business route without one.
    */
   permission?: Permission;
+  /**
+   * How a role without the permission is refused: 403 `forbidden_role` (the default), or, for
+   * sync push, a stored refusal with that code in a 200 answer (the queued change stays
+   * visible to the member; it is never dropped).
+   */
+  refusedAs?: 'rejection';
 }
+
+/** Routes that act on one business's data: they need a role rule (`permission`). */
+export const actsOnBusiness = (pattern: string) =>
+  pattern.startsWith('/api/apps/') ||
+  pattern.startsWith('/api/businesses/:businessId') ||
+  pattern.startsWith('/api/sync/');
 
 const SYNC = ['apps', 'app_logos', 'merchant_versions', 'sync_clients', 'sync_rejections'] as const;
 const KEYS = ['api_keys', 'access_tokens', 'audit_log'] as const;
@@ -101,12 +114,13 @@ const ownerTeamIds = new WeakMap<World, string>();
 const TEAM = ['memberships', 'invites', 'audit_log'] as const;
 
 const app = (w: World) => `/api/apps/${w.owner.appId}`;
+const business = (w: World) => `/api/businesses/${w.owner.merchant.businessId}`;
 const notFound = (path: string, body?: unknown): ForeignCase => ({
   req: { path, body },
   status: 404,
   code: 'not_found'
 });
-/** A business the caller is not in (existing or not): `requireMember`'s one answer. */
+/** A business the caller is not in answers the same whether it exists or not. */
 const notAMember = (path: string, body?: unknown): ForeignCase => ({
   req: { path, body },
   status: 403,
@@ -271,20 +285,30 @@ export const ROUTES: RegisteredRoute[] = [
   },
   {
     method: 'GET',
-    pattern: '/api/company',
+    pattern: '/api/businesses',
     access: 'session',
-    valid: () => ({ path: '/api/company' })
+    valid: () => ({ path: '/api/businesses' })
+  },
+  {
+    method: 'GET',
+    pattern: '/api/businesses/:businessId/company',
+    access: 'session',
+    valid: (w) => ({ path: `${business(w)}/company` }),
+    foreign: (w) => [notAMember(`${business(w)}/company`)],
+    permission: 'read'
   },
   {
     method: 'PATCH',
-    pattern: '/api/company',
+    pattern: '/api/businesses/:businessId/company',
     json: true,
     access: 'session',
-    valid: () => ({
-      path: '/api/company',
+    valid: (w) => ({
+      path: `${business(w)}/company`,
       body: { businessName: 'Asha Traders', website: 'asha.example.com', country: 'IN' }
     }),
-    writes: ['company_profiles']
+    foreign: (w) => [notAMember(`${business(w)}/company`, { businessName: 'Mallory Ltd' })],
+    writes: ['company_profiles'],
+    permission: 'business.write'
   },
   {
     method: 'POST',
@@ -343,22 +367,33 @@ export const ROUTES: RegisteredRoute[] = [
     pattern: '/api/sync/push',
     json: true,
     access: 'session',
-    valid: () => ({
+    valid: (w) => ({
       path: '/api/sync/push',
       body: {
+        businessId: w.owner.merchant.businessId,
         clientId: newClientId(),
         schemaVersion: SYNC_SCHEMA_VERSION,
         mutations: [create(1, newAppId(), fields())]
       }
     }),
     foreign: (w) => [
+      // The owner's replica named from the caller's own business, then the owner's business.
       notFound('/api/sync/push', {
+        businessId: w.other.merchant.businessId,
         clientId: w.owner.clientId,
         schemaVersion: SYNC_SCHEMA_VERSION,
         mutations: [create(2)]
+      }),
+      notAMember('/api/sync/push', {
+        businessId: w.owner.merchant.businessId,
+        clientId: newClientId(),
+        schemaVersion: SYNC_SCHEMA_VERSION,
+        mutations: [create(1)]
       })
     ],
-    writes: SYNC
+    writes: [...SYNC, 'audit_log'],
+    permission: 'apps.write',
+    refusedAs: 'rejection'
   },
   {
     method: 'POST',
@@ -368,7 +403,9 @@ export const ROUTES: RegisteredRoute[] = [
     valid: (w) => ({
       path: '/api/sync/pull',
       body: {
-        clientId: w.owner.clientId,
+        businessId: w.owner.merchant.businessId,
+        // A replica of the caller's own (any member may pull; a client id is one person's).
+        clientId: newClientId(),
         schemaVersion: SYNC_SCHEMA_VERSION,
         cursor: 0,
         rejectionsAfter: 0
@@ -376,26 +413,37 @@ export const ROUTES: RegisteredRoute[] = [
     }),
     foreign: (w) => [
       notFound('/api/sync/pull', {
+        businessId: w.other.merchant.businessId,
         clientId: w.owner.clientId,
         schemaVersion: SYNC_SCHEMA_VERSION,
         cursor: 0,
         rejectionsAfter: 0
+      }),
+      notAMember('/api/sync/pull', {
+        businessId: w.owner.merchant.businessId,
+        clientId: newClientId(),
+        schemaVersion: SYNC_SCHEMA_VERSION,
+        cursor: 0,
+        rejectionsAfter: 0
       })
-    ]
+    ],
+    permission: 'read'
   },
   {
     method: 'GET',
     pattern: '/api/apps/:id/logo',
     access: 'session',
     valid: (w) => ({ path: `${app(w)}/logo` }),
-    foreign: (w) => [notFound(`${app(w)}/logo`)]
+    foreign: (w) => [notFound(`${app(w)}/logo`)],
+    permission: 'read'
   },
   {
     method: 'GET',
     pattern: '/api/apps/:appId/keys',
     access: 'session',
     valid: (w) => ({ path: `${app(w)}/keys` }),
-    foreign: (w) => [notFound(`${app(w)}/keys`)]
+    foreign: (w) => [notFound(`${app(w)}/keys`)],
+    permission: 'keys.read'
   },
   {
     method: 'POST',
@@ -404,7 +452,8 @@ export const ROUTES: RegisteredRoute[] = [
     valid: async (w) => ({ path: `/api/apps/${await keylessApp(w)}/keys` }),
     foreign: (w) => [notFound(`${app(w)}/keys`)],
     writes: KEYS,
-    recentAuth: true
+    recentAuth: true,
+    permission: 'keys.manage'
   },
   ...(['regenerate', 'disable', 'enable'] as const).map((action): RegisteredRoute => ({
     method: 'POST',
@@ -431,21 +480,24 @@ export const ROUTES: RegisteredRoute[] = [
       ];
     },
     writes: KEYS,
-    recentAuth: true
+    recentAuth: true,
+    permission: 'keys.manage'
   })),
   {
     method: 'GET',
     pattern: '/api/apps/:appId/audit',
     access: 'session',
     valid: (w) => ({ path: `${app(w)}/audit?limit=10` }),
-    foreign: (w) => [notFound(`${app(w)}/audit`)]
+    foreign: (w) => [notFound(`${app(w)}/audit`)],
+    permission: 'read'
   },
   {
     method: 'GET',
     pattern: '/api/apps/:appId/domains',
     access: 'session',
     valid: (w) => ({ path: `${app(w)}/domains` }),
-    foreign: (w) => [notFound(`${app(w)}/domains`)]
+    foreign: (w) => [notFound(`${app(w)}/domains`)],
+    permission: 'read'
   },
   {
     method: 'POST',
@@ -455,7 +507,8 @@ export const ROUTES: RegisteredRoute[] = [
     valid: (w) => ({ path: `${app(w)}/domains`, body: { origin: 'https://pay.shop.example.com' } }),
     foreign: (w) => [notFound(`${app(w)}/domains`, { origin: 'https://evil.example.com' })],
     writes: ['app_domains', 'audit_log'],
-    recentAuth: true
+    recentAuth: true,
+    permission: 'integrations.write'
   },
   {
     method: 'DELETE',
@@ -467,7 +520,8 @@ export const ROUTES: RegisteredRoute[] = [
       notFound(`/api/apps/${w.other.appId}/domains/${w.domainId}`)
     ],
     writes: ['app_domains', 'audit_log'],
-    recentAuth: true
+    recentAuth: true,
+    permission: 'integrations.write'
   },
   {
     method: 'GET',
@@ -476,21 +530,24 @@ export const ROUTES: RegisteredRoute[] = [
     valid: (w) => ({ path: `${app(w)}/overview?days=30` }),
     foreign: (w) => [notFound(`${app(w)}/overview?days=30`)],
     // The first overview in a zone keeps that zone's local days from then on (008_local_days).
-    writes: ['transaction_zone', 'transaction_local_day']
+    writes: ['transaction_zone', 'transaction_local_day'],
+    permission: 'read'
   },
   {
     method: 'GET',
     pattern: '/api/apps/:appId/transactions',
     access: 'session',
     valid: (w) => ({ path: `${app(w)}/transactions?limit=10` }),
-    foreign: (w) => [notFound(`${app(w)}/transactions`)]
+    foreign: (w) => [notFound(`${app(w)}/transactions`)],
+    permission: 'read'
   },
   {
     method: 'GET',
     pattern: '/api/apps/:appId/transactions.csv',
     access: 'session',
     valid: (w) => ({ path: `${app(w)}/transactions.csv` }),
-    foreign: (w) => [notFound(`${app(w)}/transactions.csv`)]
+    foreign: (w) => [notFound(`${app(w)}/transactions.csv`)],
+    permission: 'read'
   },
   // Two-factor sign-in and passkeys (issue 14, mfa).
   { method: 'GET', pattern: '/api/mfa', access: 'session', valid: () => ({ path: '/api/mfa' }) },
@@ -618,8 +675,8 @@ export const ROUTES: RegisteredRoute[] = [
     pattern: `/api/businesses/:businessId{${idPattern('bu')}}/members`,
     access: 'session',
     permission: 'read',
-    valid: (w) => ({ path: teamPath(w.owner.businessId, '/members') }),
-    foreign: (w) => [notAMember(teamPath(w.owner.businessId, '/members'))]
+    valid: (w) => ({ path: teamPath(w.owner.merchant.businessId, '/members') }),
+    foreign: (w) => [notAMember(teamPath(w.owner.merchant.businessId, '/members'))]
   },
   {
     method: 'POST',
@@ -628,11 +685,11 @@ export const ROUTES: RegisteredRoute[] = [
     access: 'session',
     permission: 'team.manage',
     valid: (w) => ({
-      path: teamPath(w.owner.businessId, '/invites'),
+      path: teamPath(w.owner.merchant.businessId, '/invites'),
       body: { email: `invited-${Date.now()}@example.com`, role: 'developer' }
     }),
     foreign: (w) => [
-      notAMember(teamPath(w.owner.businessId, '/invites'), {
+      notAMember(teamPath(w.owner.merchant.businessId, '/invites'), {
         email: 'someone@example.com',
         role: 'admin'
       })
@@ -647,17 +704,17 @@ export const ROUTES: RegisteredRoute[] = [
     permission: 'team.manage',
     async valid(w) {
       const email = `revoked-${Date.now()}@example.com`;
-      const res = await invite(w.t, w.owner.merchant, w.owner.businessId, email, 'viewer');
+      const res = await invite(w.t, w.owner.merchant, w.owner.merchant.businessId, email, 'viewer');
       const { invite: created } = (await res.json()) as { invite: { id: string } };
       ownerTeamIds.set(w, created.id);
-      return { path: teamPath(w.owner.businessId, `/invites/${created.id}`) };
+      return { path: teamPath(w.owner.merchant.businessId, `/invites/${created.id}`) };
     },
     foreign: (w) => {
       const id = ownerTeamIds.get(w) ?? 'iv_000000000';
       // The owner's business, and the other merchant's own business with the owner's invitation.
       return [
-        notAMember(teamPath(w.owner.businessId, `/invites/${id}`)),
-        notFound(teamPath(w.other.businessId, `/invites/${id}`))
+        notAMember(teamPath(w.owner.merchant.businessId, `/invites/${id}`)),
+        notFound(teamPath(w.other.merchant.businessId, `/invites/${id}`))
       ];
     },
     writes: TEAM
@@ -669,17 +726,17 @@ export const ROUTES: RegisteredRoute[] = [
     access: 'session',
     permission: 'team.manage',
     async valid(w) {
-      const m = await joined(w.t, w.owner.merchant, w.owner.businessId, 'developer');
+      const m = await joined(w.t, w.owner.merchant, w.owner.merchant.businessId, 'developer');
       ownerTeamIds.set(w, m.id);
       const body = method === 'PATCH' ? { role: 'viewer' } : undefined;
-      return { path: teamPath(w.owner.businessId, `/members/${m.id}`), body };
+      return { path: teamPath(w.owner.merchant.businessId, `/members/${m.id}`), body };
     },
     foreign: (w) => {
       const id = ownerTeamIds.get(w) ?? w.owner.merchant.id;
       const body = method === 'PATCH' ? { role: 'admin' } : undefined;
       return [
-        notAMember(teamPath(w.owner.businessId, `/members/${id}`), body),
-        notFound(teamPath(w.other.businessId, `/members/${id}`), body)
+        notAMember(teamPath(w.owner.merchant.businessId, `/members/${id}`), body),
+        notFound(teamPath(w.other.merchant.businessId, `/members/${id}`), body)
       ];
     },
     writes: TEAM
@@ -692,13 +749,13 @@ export const ROUTES: RegisteredRoute[] = [
     // Owners only: stronger than any entry of PERMISSIONS (team.manage also lets Admins in).
     permission: 'team.manage',
     async valid(w) {
-      const m = await joined(w.t, w.owner.merchant, w.owner.businessId, 'admin');
+      const m = await joined(w.t, w.owner.merchant, w.owner.merchant.businessId, 'admin');
       ownerTeamIds.set(w, m.id);
-      return { path: teamPath(w.owner.businessId, '/transfer'), body: { userId: m.id } };
+      return { path: teamPath(w.owner.merchant.businessId, '/transfer'), body: { userId: m.id } };
     },
     foreign: (w) => [
-      notAMember(teamPath(w.owner.businessId, '/transfer'), { userId: w.other.merchant.id }),
-      notFound(teamPath(w.other.businessId, '/transfer'), {
+      notAMember(teamPath(w.owner.merchant.businessId, '/transfer'), { userId: w.other.merchant.id }),
+      notFound(teamPath(w.other.merchant.businessId, '/transfer'), {
         userId: ownerTeamIds.get(w) ?? w.owner.merchant.id
       })
     ],
@@ -712,7 +769,7 @@ export const ROUTES: RegisteredRoute[] = [
     access: 'open',
     async valid(w) {
       const email = `preview-${Date.now()}@example.com`;
-      await invite(w.t, w.owner.merchant, w.owner.businessId, email, 'viewer');
+      await invite(w.t, w.owner.merchant, w.owner.merchant.businessId, email, 'viewer');
       return { path: '/api/invites/preview', body: { token: inviteToken(w.t, email) } };
     },
     writes: ['rate_limits'],
@@ -726,7 +783,7 @@ export const ROUTES: RegisteredRoute[] = [
     access: 'open',
     async valid(w) {
       const email = `joining-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;
-      await invite(w.t, w.owner.merchant, w.owner.businessId, email, 'developer');
+      await invite(w.t, w.owner.merchant, w.owner.merchant.businessId, email, 'developer');
       return {
         path: '/api/invites/accept',
         body: { token: inviteToken(w.t, email), name: 'Joining', password: 'a long new passphrase' }

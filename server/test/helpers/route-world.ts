@@ -1,8 +1,7 @@
-import { SYNC_SCHEMA_VERSION } from '@kspay/shared';
+import { SYNC_SCHEMA_VERSION, type Role } from '@kspay/shared';
 import { expect } from 'vitest';
 import { hashToken } from '../../src/lib/tokens';
 import { create, fields, newAppId, newClientId, pngLogo } from './apps';
-import { ownBusiness, teamPath } from './team';
 import {
   call,
   createMerchant,
@@ -31,8 +30,6 @@ export interface Holdings {
   refreshToken: string;
   /** The public id (`se_…`) of `merchant`'s session. */
   sessionId: string;
-  /** The business `merchant` owns (sign-up made it). */
-  businessId: string;
 }
 
 /**
@@ -44,6 +41,10 @@ export interface World {
   t: TestServer;
   owner: Holdings;
   other: Holdings;
+  /** A member of each role in the owner's business (the Owner is `owner.merchant`). */
+  members: Record<Role, Merchant>;
+  /** A member of each role in the OTHER business, none of them in the owner's. */
+  outsiders: Record<Role, Merchant>;
   domainId: string;
   /** The owner's transaction and the `x-signature` that processes it. */
   txnId: string;
@@ -57,6 +58,7 @@ async function holdings(t: TestServer): Promise<Holdings> {
   const pushed = await call(t, 'POST', '/api/sync/push', {
     cookie: merchant.cookie,
     body: {
+      businessId: merchant.businessId,
       clientId,
       schemaVersion: SYNC_SCHEMA_VERSION,
       mutations: [create(1, appId, fields(), pngLogo())]
@@ -70,21 +72,37 @@ async function holdings(t: TestServer): Promise<Holdings> {
     .select('id')
     .where('token_hash', '=', hashToken(merchant.token))
     .executeTakeFirstOrThrow();
-  const businessId = await ownBusiness(t, merchant);
-  return { merchant, clientId, appId, pair, accessToken, refreshToken, sessionId, businessId };
+  return { merchant, clientId, appId, pair, accessToken, refreshToken, sessionId };
+}
+
+/**
+ * A new account with `role` in `businessId`, as an accepted invite leaves it (written to the
+ * table directly: the team routes are another suite's subject).
+ */
+export async function memberOf(t: TestServer, businessId: string, role: Role): Promise<Merchant> {
+  const m = await createMerchant(t, { name: `The ${role}` });
+  const now = t.clock.now().toISOString();
+  await t.services.db.db
+    .insertInto('memberships')
+    .values({ business_id: businessId, user_id: m.id, role, created_at: now, last_active_at: null })
+    .execute();
+  return m;
+}
+
+async function membersOf(t: TestServer, h: Holdings): Promise<Record<Role, Merchant>> {
+  return {
+    owner: h.merchant,
+    admin: await memberOf(t, h.merchant.businessId, 'admin'),
+    developer: await memberOf(t, h.merchant.businessId, 'developer'),
+    viewer: await memberOf(t, h.merchant.businessId, 'viewer')
+  };
 }
 
 export async function buildWorld(t: TestServer): Promise<World> {
   const owner = await holdings(t);
   const other = await holdings(t);
-  // Each member's first request to a business records their activity (once a minute at most):
-  // done here, so the suites' "nothing changed" snapshots start after it.
-  for (const h of [owner, other]) {
-    const res = await call(t, 'GET', teamPath(h.businessId, '/members'), {
-      cookie: h.merchant.cookie
-    });
-    expect(res.status).toBe(200);
-  }
+  const members = await membersOf(t, owner);
+  const outsiders = await membersOf(t, other);
   const domain = await call(t, 'POST', `/api/apps/${owner.appId}/domains`, {
     cookie: owner.merchant.cookie,
     body: { origin: SHOP_ORIGIN }
@@ -99,7 +117,16 @@ export async function buildWorld(t: TestServer): Promise<World> {
   const { result } = (await initiated.json()) as {
     result: { pe_txnId: string; signature: string };
   };
-  return { t, owner, other, domainId, txnId: result.pe_txnId, signature: result.signature };
+  return {
+    t,
+    owner,
+    other,
+    members,
+    outsiders,
+    domainId,
+    txnId: result.pe_txnId,
+    signature: result.signature
+  };
 }
 
 export type Who = 'owner' | 'other' | 'anonymous';

@@ -151,3 +151,12 @@ export async function signUpOverHttp(
   const token = await outboxVerificationToken(dataDir, body.email);
   return request(base, 'POST', '/api/auth/verify-email', { body: { token } });
 }
+
+/** The id of the business sign-up made for the cookie's account (its first membership). */
+export async function ownBusinessId(base: string, cookie: string): Promise<string> {
+  const res = await request(base, 'GET', '/api/businesses', { cookie });
+  const { businesses } = (await res.json()) as { businesses: { id: string }[] };
+  const id = businesses[0]?.id;
+  if (!id) throw new Error(`no business (status ${res.status})`);
+  return id;
+}

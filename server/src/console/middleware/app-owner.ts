@@ -10,7 +10,7 @@ import { memberApp, type MemberAppState } from '../../store/apps-access';
 import type { Actor } from '../../store/audit';
 import { apiHook } from '../validate';
 import { requireSession } from './session';
-import { touchMembership } from './business-member';
+import { afterTouching } from './business-member';
 
 /** Routes under `/api/apps/:appId/…` that act on an app of one of the caller's businesses. */
 export interface AppScopedEnv extends BusinessEnv {
@@ -33,8 +33,11 @@ export const requireOwnedApp = (s: Services) =>
     if (!app) throw new ApiError('not_found', 'There is no such app');
     c.set('app', app);
     c.set('member', { businessId: app.businessId, role: app.role });
-    await touchMembership(s, app.businessId, userId, app.lastActiveAt);
-    await next();
+    await afterTouching(c, next, s, {
+      businessId: app.businessId,
+      userId,
+      lastActiveAt: app.lastActiveAt
+    });
   });
 
 /**

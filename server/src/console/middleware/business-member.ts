@@ -1,4 +1,5 @@
 import { businessIdSchema } from '@kspay/shared/ids';
+import type { Context, Next } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { BusinessEnv, Services } from '../../env';
 import { RouteApp } from '../../http/openapi';
@@ -11,8 +12,22 @@ import { requireSession } from './session';
 export const notAMember = () =>
   new ApiError('not_a_member', 'You are not a member of this business');
 
-/** Records the member's activity when the last record is a minute old or more. */
-export async function touchMembership(
+/**
+ * Runs `next`, then records the member's activity if the request succeeded and the last record
+ * is a minute old or more: a refused request changes nothing, not even this.
+ */
+export async function afterTouching(
+  c: Context,
+  next: Next,
+  s: Services,
+  membership: { businessId: string; userId: string; lastActiveAt: string | null }
+): Promise<void> {
+  await next();
+  if (c.res.status >= 400) return;
+  await touchMembership(s, membership.businessId, membership.userId, membership.lastActiveAt);
+}
+
+async function touchMembership(
   s: Services,
   businessId: string,
   userId: string,
@@ -39,8 +54,7 @@ export const requireMember = (s: Services) => {
       : null;
     if (!membership) throw notAMember();
     c.set('member', { businessId, role: membership.role });
-    await touchMembership(s, businessId, userId, membership.lastActiveAt);
-    await next();
+    await afterTouching(c, next, s, { businessId, userId, lastActiveAt: membership.lastActiveAt });
   });
 };
 
