@@ -1,16 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { call, createMerchant, type Merchant, type TestServer } from './helpers/security';
 import { describeEachDialect, NO_RATE_LIMITS, testConfig, testServer } from './helpers/services';
-import {
-  accept,
-  invite,
-  inviteToken,
-  joined,
-  ownBusiness,
-  roles,
-  team,
-  teamPath
-} from './helpers/team';
+import { accept, invite, inviteToken, joined, roles, team, teamPath } from './helpers/team';
 
 const ROUNDS = 8;
 
@@ -30,7 +21,7 @@ describeEachDialect('team: concurrent changes keep at least one Owner', (dialect
   /** A business with two Owners. */
   async function twoOwners() {
     const a = await createMerchant(t);
-    const businessId = await ownBusiness(t, a);
+    const businessId = a.businessId;
     const b = await joined(t, a, businessId, 'owner');
     return { a, b, businessId };
   }
@@ -88,7 +79,7 @@ describeEachDialect('team: concurrent changes keep at least one Owner', (dialect
 
   it('uses an invitation once when it is accepted twice at once', async () => {
     const owner = await createMerchant(t);
-    const businessId = await ownBusiness(t, owner);
+    const businessId = owner.businessId;
     const m = await createMerchant(t);
     await invite(t, owner, businessId, m.email, 'developer');
     const token = inviteToken(t, m.email);
@@ -105,7 +96,7 @@ describeEachDialect('team: concurrent changes keep at least one Owner', (dialect
 
   it('two invitations to one address at once leave one open invitation', async () => {
     const owner = await createMerchant(t);
-    const businessId = await ownBusiness(t, owner);
+    const businessId = owner.businessId;
     const email = `twice-${dialect}@example.com`;
     const answers = await Promise.all([
       invite(t, owner, businessId, email, 'viewer'),

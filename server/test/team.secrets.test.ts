@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hashToken } from '../src/lib/tokens';
 import { call, createMerchant, snapshot, type Merchant, type TestServer } from './helpers/security';
 import { describeEachDialect, testServer } from './helpers/services';
-import { accept, invite, inviteToken, ownBusiness, preview, teamPath } from './helpers/team';
+import { accept, invite, inviteToken, preview, teamPath } from './helpers/team';
 
 /**
  * An invitation token is a credential for joining a business (and for creating the account of
@@ -24,7 +24,7 @@ describeEachDialect('invitation tokens live only in the mail', (dialect) => {
   beforeAll(async () => {
     t = await testServer(dialect);
     owner = await createMerchant(t);
-    businessId = await ownBusiness(t, owner);
+    businessId = owner.businessId;
     const member = await createMerchant(t);
     const fresh = `secret-${dialect}@example.com`;
     const revoked = `revoked-${dialect}@example.com`;

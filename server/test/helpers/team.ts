@@ -1,16 +1,8 @@
 import type { Role, TeamResponse } from '@kspay/shared';
 import { expect } from 'vitest';
-import { businessStore } from '../../src/store/businesses';
 import { call, createMerchant, type Merchant, type TestServer } from './security';
 
 /** Helpers for the team suites: a merchant's own business, invitations, members of each role. */
-
-/** The business `m`'s account started with (sign-up makes its Owner). */
-export async function ownBusiness(t: TestServer, m: { id: string }): Promise<string> {
-  const [own] = await businessStore(t.services.db, t.clock).forUser(m.id);
-  if (!own) throw new Error(`${m.id} has no business`);
-  return own.id;
-}
 
 export const teamPath = (businessId: string, rest = '') => `/api/businesses/${businessId}${rest}`;
 
@@ -64,7 +56,7 @@ export async function joined(
 /** An Owner of a fresh business, with a member of every other role. */
 export async function businessWithTeam(t: TestServer) {
   const owner = await createMerchant(t);
-  const businessId = await ownBusiness(t, owner);
+  const businessId = owner.businessId;
   return {
     businessId,
     owner,
