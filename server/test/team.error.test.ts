@@ -412,7 +412,7 @@ describeEachDialect('team: every refusal is a clear 4xx and changes nothing', (d
         403,
         'forbidden_role'
       );
-      expect(body?.error.message).toBe('Only an Owner can transfer ownership');
+      expect(body?.error.message).toBe('Your role no longer allows this');
       await refused('POST', path('/transfer'), transfer(team.owner, stranger.id), 404, 'not_found');
       await refused(
         'POST',

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import {
   ALREADY_MEMBER,
+  can,
   canManageRole,
   inviteInput,
   inviteResponseSchema,
@@ -246,10 +247,13 @@ export function teamRoutes(s: Services) {
       const businessId = c.get('member').businessId;
       const userId = c.req.param('userId');
       const self = userId === c.get('session').userId;
+      // Anyone may leave; removing someone else is team.manage, refused before any id is
+      // looked at, as `requirePermission` does on the other team writes.
+      if (!self && !can(c.get('member').role, 'team.manage')) throw refuse();
       await locked(c, async (tx) => {
         const target = await tx.team.member(businessId, userId);
         if (!target) throw new ApiError('not_found', NO_MEMBER);
-        // Anyone may leave; removing someone else is team.manage, and only Owners remove Owners.
+        // Only Owners remove Owners (the role read again under the lock).
         if (!self && !canManageRole(tx.role, target.role)) throw refuse();
         if (target.role === 'owner' && (await tx.team.ownerCount(businessId)) <= 1) {
           throw new ApiError('last_owner', LAST_OWNER);
@@ -261,12 +265,13 @@ export function teamRoutes(s: Services) {
       return c.body(null, 204);
     })
 
-    .openapi(transfer, async (c) => {
+    .openapi({ ...transfer, middleware: [requirePermission('team.transfer')] }, async (c) => {
       const { userId } = c.req.valid('json');
       const businessId = c.get('member').businessId;
       const me = c.get('session').userId;
       await locked(c, async (tx) => {
-        if (tx.role !== 'owner') throw refuse('Only an Owner can transfer ownership');
+        // Checked again under the lock: the caller may have stopped being an Owner meanwhile.
+        if (tx.role !== 'owner') throw refuse();
         if (userId === me) throw new ApiError('conflict', 'You are already an Owner');
         const target = await tx.team.member(businessId, userId);
         if (!target) throw new ApiError('not_found', NO_MEMBER);

@@ -13,7 +13,6 @@ const ID_PARAMS: Readonly<Record<string, string>> = {
   domainId: idPattern(ID_PREFIX.domain),
   sessionId: idPattern(ID_PREFIX.session),
   passkeyId: idPattern(ID_PREFIX.passkey),
-  businessId: idPattern(ID_PREFIX.business),
   inviteId: idPattern(ID_PREFIX.invite),
   userId: idPattern(ID_PREFIX.user)
 };
