@@ -56,12 +56,18 @@ export async function build(dir: string, count: number, log: (s: string) => void
     userAgent: null
   });
   const cookie = `${sessionCookieName(config.publicOrigin)}=${token}`;
+  // Sign-up made the merchant the Owner of their own business, which owns the app.
+  const { business_id: businessId } = await db
+    .selectFrom('memberships')
+    .select('business_id')
+    .where('user_id', '=', user.id)
+    .executeTakeFirstOrThrow();
   const appId = newId('ap');
   const iso = new Date(now.getTime() - 90 * DAY_MS).toISOString();
   await db
     .insertInto('apps')
     .values({
-      ...{ id: appId, user_id: user.id, name: `Bench ${count}`, name_key: `bench ${count}` },
+      ...{ id: appId, business_id: businessId, name: `Bench ${count}`, name_key: `bench ${count}` },
       ...{ email: 'bench@example.com', address: '1 Bench Road', phone: null, country: 'IN' },
       ...{ state: null, city: null, postal_code: '400001', status: 'active', logo_hash: null },
       ...{ version: 1, last_client_id: null, created_at: iso, updated_at: iso, deleted_at: null }

@@ -34,6 +34,11 @@ export function createMutation(id: number, appId: string, name: string): Mutatio
 /** Creates `count` apps for a merchant through the real sync push, 50 per request. */
 export async function seedApps(origin: string, m: Merchant, count: number, label: string) {
   const clientId = newClientId();
+  // The apps belong to the business sign-up made for the merchant.
+  const own = await call<{ businesses: { id: string }[] }>(origin, 'GET', '/api/businesses', {
+    cookie: m.cookie
+  });
+  const businessId = own.businesses[0]?.id;
   const ids: string[] = [];
   for (let from = 0; from < count; from += MAX_MUTATIONS_PER_PUSH) {
     const mutations: Mutation[] = [];
@@ -46,7 +51,10 @@ export async function seedApps(origin: string, m: Merchant, count: number, label
       origin,
       'POST',
       '/api/sync/push',
-      { cookie: m.cookie, body: { clientId, schemaVersion: SYNC_SCHEMA_VERSION, mutations } }
+      {
+        cookie: m.cookie,
+        body: { businessId, clientId, schemaVersion: SYNC_SCHEMA_VERSION, mutations }
+      }
     );
     if (res.rejections.length > 0) throw new Error(`seeding refused: ${JSON.stringify(res)}`);
   }

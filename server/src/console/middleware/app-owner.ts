@@ -91,8 +91,10 @@ export const requireVerifiedEmail = () =>
 
 /** The signed-in caller and where they act from, as the audit log records them. */
 export function actorOf<E extends AppEnv>(c: Context<E>, s: Services): Actor {
+  // Every env here extends AppEnv, whose `session` is set by `requireSession`.
+  const session = (c as unknown as Context<AppEnv>).get('session');
   return {
-    userId: c.get('session').userId,
+    userId: session.userId,
     ip: clientIp(c, s.config.trustProxy),
     userAgent: c.req.header('user-agent') ?? null
   };
