@@ -31,6 +31,8 @@ import { businessRoutes } from './console/businesses';
 import { companyRoutes } from './console/company';
 import { mfaRoutes } from './console/mfa';
 import { passkeyRoutes } from './console/passkeys';
+import { teamRoutes } from './console/team';
+import { inviteRoutes } from './console/invites';
 import { transactionHistoryRoutes } from './console/transactions';
 import { isV1Path, mountPaymentsApi } from './payments';
 import type { V1Env } from './payments/env';
@@ -50,6 +52,8 @@ function apiRoutes(s: Services) {
     .route('/businesses', companyRoutes(s))
     .route('/mfa', mfaRoutes(s))
     .route('/passkeys', passkeyRoutes(s))
+    .route('/businesses', teamRoutes(s))
+    .route('/invites', inviteRoutes(s))
     .route('/sync', syncRoutes(s))
     .route('/apps', appRoutes(s))
     .route('/apps', keysRoutes(s))

@@ -94,9 +94,11 @@ describeEachDialect('every business route enforces its role rule', (dialect) => 
         it("answers each role of another business as a stranger to the owner's records", async () => {
           for (const role of ROLES) {
             for (const c of route.foreign?.(w) ?? []) {
-              // Aimed through an app of their own business, a role without the permission is
-              // refused for its role before any id of the owner's is looked at.
-              const own = c.req.path.includes(w.other.appId) && !can(role, permission);
+              // Aimed through an app of their own business (or their business itself), a role
+              // without the permission is refused for its role before any id of the owner's is
+              // looked at.
+              const through = [w.other.appId, w.other.merchant.businessId];
+              const own = through.some((id) => c.req.path.includes(id)) && !can(role, permission);
               const status = own ? 403 : c.status;
               const code = own ? 'forbidden_role' : c.code;
               const before = await snapshot(w.t);

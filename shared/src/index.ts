@@ -14,3 +14,4 @@ export * from './profile';
 export * from './mfa';
 export * from './roles';
 export * from './businesses';
+export * from './team';

@@ -34,6 +34,8 @@ export const PERMISSIONS = {
   'integrations.write': ['owner', 'admin', 'developer'],
   /** Invite, change roles, remove members (an Admin never acts on an Owner). */
   'team.manage': ['owner', 'admin'],
+  /** Transfer ownership: the member becomes Owner, the caller Admin. */
+  'team.transfer': ['owner'],
   /** The business's own details (company profile). */
   'business.write': ['owner', 'admin']
 } as const satisfies Record<string, readonly Role[]>;

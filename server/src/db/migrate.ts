@@ -11,6 +11,7 @@ import * as m009 from './migrations/009_email_verification';
 import * as m010 from './migrations/010_mfa';
 import * as m011 from './migrations/011_profile';
 import * as m012 from './migrations/012_teams';
+import * as m013 from './migrations/013_invites';
 
 /**
  * Migrations are listed here in order, never edited once landed: a change is a new file.
@@ -28,7 +29,8 @@ const migrations: Record<string, Migration> = {
   '009_email_verification': m009,
   '010_mfa': m010,
   '011_profile': m011,
-  '012_teams': m012
+  '012_teams': m012,
+  '013_invites': m013
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

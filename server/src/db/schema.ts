@@ -1,3 +1,4 @@
+import type { Role } from '@kspay/shared/roles';
 import type { ColumnType, Generated } from 'kysely';
 
 /**
@@ -33,6 +34,7 @@ export interface Database {
   auth_challenges: AuthChallengesTable;
   businesses: BusinessesTable;
   memberships: MembershipsTable;
+  invites: InvitesTable;
 }
 
 /** 012_teams: the organisation that owns apps, keys, domains, transactions and the audit log. */
@@ -50,6 +52,21 @@ export interface MembershipsTable {
   created_at: string;
   /** Last request by this member to this business, written at most once a minute. */
   last_active_at: string | null;
+}
+
+/** 013_invites: an invitation to join a business; only its token's SHA-256 is stored. */
+export interface InvitesTable {
+  id: string;
+  business_id: string;
+  email: string;
+  role: Role;
+  token_hash: string;
+  /** The member who sent it. */
+  invited_by: string;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  revoked_at: string | null;
 }
 
 /** 010_mfa: the account's authenticator app; the secret sealed under SECRETS_KEY. */

@@ -60,7 +60,14 @@ const actionTexts: Record<AuditEntry['action'], string> = {
   'app.registered': 'Registered the app',
   'app.updated': 'Edited the app',
   'app.enabled': 'Enabled the app',
-  'app.disabled': 'Disabled the app'
+  'app.disabled': 'Disabled the app',
+  'team.invited': 'Invited a member',
+  'team.invite_revoked': 'Revoked an invitation',
+  'team.joined': 'Joined the team',
+  'team.role_changed': 'Changed a role',
+  'team.removed': 'Removed a member',
+  'team.left': 'Left the team',
+  'team.ownership_transferred': 'Transferred ownership'
 };
 
 const graceTexts: Record<string, string> = {
