@@ -12,7 +12,8 @@ const ID_PARAMS: Readonly<Record<string, string>> = {
   keyId: idPattern(ID_PREFIX.key),
   domainId: idPattern(ID_PREFIX.domain),
   sessionId: idPattern(ID_PREFIX.session),
-  passkeyId: idPattern(ID_PREFIX.passkey)
+  passkeyId: idPattern(ID_PREFIX.passkey),
+  endpointId: idPattern(ID_PREFIX.webhookEndpoint)
 };
 
 /** `/apps/{appId}/keys/{keyId}` as the router matches it: `/apps/:appId/keys/:keyId{ak_…}`. */

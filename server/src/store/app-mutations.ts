@@ -17,6 +17,7 @@ import type { Db } from '../db';
 import type { Clock } from '../lib/clock';
 import { appStore, fieldColumns, type AppRow, type StoredLogo } from './apps';
 import { lockMerchantVersion, stampMerchantVersion } from './versions';
+import { recordEvent } from './events';
 
 /**
  * Applies one sync mutation to the apps of a merchant, inside the caller's transaction.
@@ -182,6 +183,13 @@ async function setStatus(ctx: MutationContext, a: AppSetStatusArgs): Promise<Ref
     last_client_id: ctx.clientId,
     updated_at: ctx.now
   });
+  if (a.status === 'disabled') {
+    await recordEvent(ctx.database.db, ctx.clock, {
+      appId: a.id,
+      type: 'app.disabled',
+      data: { appId: a.id }
+    });
+  }
   await stampMerchantVersion(ctx.database.db, ctx.userId, version);
   return null;
 }
