@@ -31,16 +31,27 @@ export const SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
 /** Response bodies are kept up to this many bytes per attempt. */
 export const RESPONSE_EXCERPT_BYTES = 2048;
 
+/** C0 and C1 controls and DEL: a URL parser drops or re-encodes them silently. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * An endpoint URL, normalised (WHATWG `href`). http is accepted here; the server refuses it
+ * unless `WEBHOOKS_ALLOW_PRIVATE_NETWORKS=1`. User names and passwords in the URL are refused:
+ * they would be shown back in the list, and secrets belong in the signature.
+ */
 export const webhookUrlSchema = z
   .string()
   .trim()
   .max(2048, 'At most 2048 characters')
-  .refine((u) => URL.canParse(u), 'Enter a full URL, e.g. https://example.com/webhooks')
-  .refine((u) => {
-    const url = URL.canParse(u) ? new URL(u) : null;
-    return !!url && (url.protocol === 'https:' || url.protocol === 'http:');
-  }, 'The URL must start with https://')
-  .refine((u) => !URL.canParse(u) || !new URL(u).username, 'No user name in the URL, please');
+  .refine((u) => !CONTROL.test(u), 'The URL has characters that cannot be sent')
+  .pipe(
+    z.url({
+      protocol: /^https?$/,
+      normalize: true,
+      message: 'Enter a full https:// URL, e.g. https://example.com/webhooks'
+    })
+  )
+  .refine((u) => !/^https?:\/\/[^/?#]*@/.test(u), 'No user name or password in the URL, please');
 
 const eventTypesSchema = z
   .array(eventTypeSchema)
