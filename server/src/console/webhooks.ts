@@ -166,58 +166,60 @@ export function webhookRoutes(s: Services) {
     }
   };
 
-  return appScopedRoutes(s, 'webhooks', 'webhooks/*')
-    .openapi({ ...list, middleware: [read] }, async (c) =>
-      c.json({ endpoints: await store.list(c.get('app').id) }, 200)
-    )
-    .openapi({ ...add, middleware: [write, recent] }, async (c) => {
-      const { url, events } = c.req.valid('json');
-      checkScheme(url);
-      const id = newEndpointId();
-      const secret = newSigningSecret();
-      const endpoint = await store.create({
-        id,
-        appId: c.get('app').id,
-        url,
-        events,
-        secretEnc: box.seal(secret, id)
-      });
-      c.header('Cache-Control', 'no-store');
-      return c.json({ endpoint, secret }, 201);
-    })
-    // Pointing an endpoint elsewhere sends the app's events there: as sensitive as adding one.
-    .openapi({ ...update, middleware: [write, recent] }, async (c) => {
-      const change = c.req.valid('json');
-      checkScheme(change.url);
-      return c.json(
-        { endpoint: await store.update(c.get('app').id, c.req.param('endpointId'), change) },
-        200
-      );
-    })
-    .openapi({ ...rotate, middleware: [write, recent] }, async (c) => {
-      const id = c.req.param('endpointId');
-      const secret = newSigningSecret();
-      const endpoint = await store.rotate(c.get('app').id, id, box.seal(secret, id));
-      c.header('Cache-Control', 'no-store');
-      return c.json({ endpoint, secret }, 200);
-    })
-    .openapi({ ...remove, middleware: [write, recent] }, async (c) => {
-      await store.remove(c.get('app').id, c.req.param('endpointId'));
-      return c.body(null, 204);
-    })
-    .openapi({ ...test, middleware: [write] }, async (c) => {
-      const eventId = await store.sendTest(c.get('app').id, c.req.param('endpointId'));
-      return c.json({ eventId }, 202);
-    })
-    .openapi({ ...deliveries, middleware: [read] }, async (c) =>
-      c.json(
-        await store.deliveries(c.get('app').id, c.req.param('endpointId'), c.req.valid('query')),
-        200
+  return (
+    appScopedRoutes(s, 'webhooks', 'webhooks/*')
+      .openapi({ ...list, middleware: [read] }, async (c) =>
+        c.json({ endpoints: await store.list(c.get('app').id) }, 200)
       )
-    )
-    .openapi({ ...resend, middleware: [write] }, async (c) => {
-      const { eventId } = c.req.valid('json');
-      await store.resend(c.get('app').id, c.req.param('endpointId'), eventId);
-      return c.body(null, 202);
-    });
+      .openapi({ ...add, middleware: [write, recent] }, async (c) => {
+        const { url, events } = c.req.valid('json');
+        checkScheme(url);
+        const id = newEndpointId();
+        const secret = newSigningSecret();
+        const endpoint = await store.create({
+          id,
+          appId: c.get('app').id,
+          url,
+          events,
+          secretEnc: box.seal(secret, id)
+        });
+        c.header('Cache-Control', 'no-store');
+        return c.json({ endpoint, secret }, 201);
+      })
+      // Pointing an endpoint elsewhere sends the app's events there: as sensitive as adding one.
+      .openapi({ ...update, middleware: [write, recent] }, async (c) => {
+        const change = c.req.valid('json');
+        checkScheme(change.url);
+        return c.json(
+          { endpoint: await store.update(c.get('app').id, c.req.param('endpointId'), change) },
+          200
+        );
+      })
+      .openapi({ ...rotate, middleware: [write, recent] }, async (c) => {
+        const id = c.req.param('endpointId');
+        const secret = newSigningSecret();
+        const endpoint = await store.rotate(c.get('app').id, id, box.seal(secret, id));
+        c.header('Cache-Control', 'no-store');
+        return c.json({ endpoint, secret }, 200);
+      })
+      .openapi({ ...remove, middleware: [write, recent] }, async (c) => {
+        await store.remove(c.get('app').id, c.req.param('endpointId'));
+        return c.body(null, 204);
+      })
+      .openapi({ ...test, middleware: [write] }, async (c) => {
+        const eventId = await store.sendTest(c.get('app').id, c.req.param('endpointId'));
+        return c.json({ eventId }, 202);
+      })
+      .openapi({ ...deliveries, middleware: [read] }, async (c) =>
+        c.json(
+          await store.deliveries(c.get('app').id, c.req.param('endpointId'), c.req.valid('query')),
+          200
+        )
+      )
+      .openapi({ ...resend, middleware: [write] }, async (c) => {
+        const { eventId } = c.req.valid('json');
+        await store.resend(c.get('app').id, c.req.param('endpointId'), eventId);
+        return c.body(null, 202);
+      })
+  );
 }

@@ -53,7 +53,9 @@ export function deliveryStore(database: Db, clock: Clock) {
           .select('d.id')
           .where('d.status', '=', 'pending')
           .where('d.next_attempt_at', '<=', now)
-          .where((eb) => eb.or([eb('d.claimed_until', 'is', null), eb('d.claimed_until', '<', now)]))
+          .where((eb) =>
+            eb.or([eb('d.claimed_until', 'is', null), eb('d.claimed_until', '<', now)])
+          )
           .where((eb) =>
             eb.exists(
               eb
@@ -184,7 +186,8 @@ export function deliveryStore(database: Db, clock: Clock) {
           .set({ status: 'disabled', updated_at: now })
           .where('id', '=', a.endpointId)
           .where('status', '=', 'active')
-          .where('failing_since', '<=', new Date(at.getTime() - RETRY_HORIZON_MS).toISOString())
+          // Failing since the series began: every attempt for 3 days has failed.
+          .where('failing_since', '<=', a.seriesStartedAt)
           .executeTakeFirst();
         return { lost: false, disabledEndpoint: disabled.numUpdatedRows > 0n };
       });

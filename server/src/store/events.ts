@@ -50,12 +50,7 @@ export async function recordEvent(
 }
 
 /** The first attempt of a series (an event's, or a "Resend"), due now. */
-export function firstAttempt(
-  appId: string,
-  eventId: string,
-  endpointId: string,
-  now: string
-) {
+export function firstAttempt(appId: string, eventId: string, endpointId: string, now: string) {
   return {
     id: newId('wd'),
     app_id: appId,
@@ -136,7 +131,10 @@ export function eventStore(database: Db, clock: Clock) {
       return db.transaction().execute(async (trx) => {
         const old = trx.selectFrom('events').select('id').where('created_at', '<', cutoff);
         await trx.deleteFrom('webhook_deliveries').where('event_id', 'in', old).execute();
-        const r = await trx.deleteFrom('events').where('created_at', '<', cutoff).executeTakeFirst();
+        const r = await trx
+          .deleteFrom('events')
+          .where('created_at', '<', cutoff)
+          .executeTakeFirst();
         return Number(r.numDeletedRows);
       });
     }

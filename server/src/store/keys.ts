@@ -248,7 +248,11 @@ export function keyStore(database: Db, clock: Clock) {
         await trx.deleteFrom('access_tokens').where('key_id', '=', keyId).execute();
         await writeAudit(trx, { appId, action: 'key.disabled', keyId, actor, at: now });
         const key = await one(trx, appId, keyId, now);
-        await recordEvent(trx, clock, { appId, type: 'key.disabled', data: { key: publicView(key) } });
+        await recordEvent(trx, clock, {
+          appId,
+          type: 'key.disabled',
+          data: { key: publicView(key) }
+        });
         return key;
       });
     },

@@ -28,7 +28,7 @@ function toEndpoint(r: EndpointRow, now: string): WebhookEndpoint {
   };
 }
 
-/** `before` is the opaque cursor `<created_at>|<id>` of the last attempt of the previous page. */
+/** `before` is the opaque cursor `<next_attempt_at>|<id>` of the last attempt of a page. */
 function parseCursor(before: string | undefined) {
   const [at, id] = (before ?? '').split('|');
   return at && id ? { at, id } : null;
@@ -152,14 +152,16 @@ export function webhookStore(database: Db, clock: Clock) {
     async sendTest(appId: string, id: string): Promise<string> {
       const ep = await row(appId, id);
       if (ep.status !== 'active') throw new ApiError('conflict', 'Enable this endpoint first');
-      return db.transaction().execute((trx) =>
-        recordEvent(
-          trx,
-          clock,
-          { appId, type: TEST_EVENT_TYPE, data: { message: 'A test event from KS Pay' } },
-          id
-        )
-      );
+      return db
+        .transaction()
+        .execute((trx) =>
+          recordEvent(
+            trx,
+            clock,
+            { appId, type: TEST_EVENT_TYPE, data: { message: 'A test event from KS Pay' } },
+            id
+          )
+        );
     },
 
     /** "Resend": a new series of attempts of an event of this app to this endpoint. */
@@ -178,7 +180,7 @@ export function webhookStore(database: Db, clock: Clock) {
         .execute();
     },
 
-    /** Every attempt to this endpoint, newest first. */
+    /** Every attempt to this endpoint, latest (by when it was due) first. */
     async deliveries(
       appId: string,
       id: string,
@@ -200,19 +202,21 @@ export function webhookStore(database: Db, clock: Clock) {
           'd.response_status',
           'd.latency_ms',
           'd.response_excerpt',
-          'd.error',
-          'd.created_at'
+          'd.error'
         ])
         .where('d.endpoint_id', '=', id)
         .$if(cursor !== null, (q) =>
           q.where((eb) =>
             eb.or([
-              eb('d.created_at', '<', cursor?.at ?? ''),
-              eb.and([eb('d.created_at', '=', cursor?.at ?? ''), eb('d.id', '<', cursor?.id ?? '')])
+              eb('d.next_attempt_at', '<', cursor?.at ?? ''),
+              eb.and([
+                eb('d.next_attempt_at', '=', cursor?.at ?? ''),
+                eb('d.id', '<', cursor?.id ?? '')
+              ])
             ])
           )
         )
-        .orderBy('d.created_at', 'desc')
+        .orderBy('d.next_attempt_at', 'desc')
         .orderBy('d.id', 'desc')
         .limit(opts.limit + 1)
         .execute();
@@ -232,7 +236,7 @@ export function webhookStore(database: Db, clock: Clock) {
           responseExcerpt: r.response_excerpt,
           error: r.error
         })),
-        next: rows.length > opts.limit && last ? `${last.created_at}|${last.id}` : null
+        next: rows.length > opts.limit && last ? `${last.next_attempt_at}|${last.id}` : null
       };
     }
   };

@@ -23,7 +23,9 @@ export function retryDelayMs(attempt: number, random: () => number = Math.random
 }
 
 /** The body posted for an event: the same JSON `/v1/events` serves for it. */
-export function eventBody(a: Pick<ClaimedAttempt, 'eventId' | 'type' | 'eventCreatedAt' | 'payload'>) {
+export function eventBody(
+  a: Pick<ClaimedAttempt, 'eventId' | 'type' | 'eventCreatedAt' | 'payload'>
+) {
   return `{"id":${JSON.stringify(a.eventId)},"type":${JSON.stringify(a.type)},"createdAt":${JSON.stringify(a.eventCreatedAt)},"data":${a.payload}}`;
 }
 

@@ -495,56 +495,52 @@ export const ROUTES: RegisteredRoute[] = [
     recentAuth: true,
     permission: 'integrations.write'
   },
-  ...(['PATCH', 'DELETE'] as const).map(
-    (method): RegisteredRoute => ({
-      method,
-      pattern: `/api/apps/:appId/webhooks/:endpointId{we_[A-Za-z0-9]{9}}`,
-      json: method === 'PATCH',
-      access: 'session',
-      valid: (w) => ({
-        path: `${app(w)}/webhooks/${w.endpointId}`,
-        body: method === 'PATCH' ? { events: ['transaction.failed'] } : undefined
-      }),
-      foreign: (w) => {
-        const body = method === 'PATCH' ? { events: ['transaction.failed'] } : undefined;
-        return [
-          notFound(`${app(w)}/webhooks/${w.endpointId}`, body),
-          notFound(`/api/apps/${w.other.appId}/webhooks/${w.endpointId}`, body)
-        ];
-      },
-      writes: ['webhook_endpoints', 'webhook_deliveries'],
-      recentAuth: true,
-      permission: 'integrations.write'
-    })
-  ),
-  ...(['rotate', 'test', 'resend'] as const).map(
-    (action): RegisteredRoute => ({
-      method: 'POST',
-      pattern: `/api/apps/:appId/webhooks/:endpointId{we_[A-Za-z0-9]{9}}/${action}`,
-      json: action === 'resend',
-      access: 'session',
-      valid: (w) => ({
-        path: `${app(w)}/webhooks/${w.endpointId}/${action}`,
-        body: action === 'resend' ? { eventId: w.eventId } : undefined
-      }),
-      ...(action !== 'rotate' && { validStatus: 202 }),
-      foreign: (w) => {
-        const body = action === 'resend' ? { eventId: w.eventId } : undefined;
-        return [
-          notFound(`${app(w)}/webhooks/${w.endpointId}/${action}`, body),
-          notFound(`/api/apps/${w.other.appId}/webhooks/${w.endpointId}/${action}`, body)
-        ];
-      },
-      writes:
-        action === 'rotate'
-          ? ['webhook_endpoints']
-          : action === 'test'
-            ? ['events', 'webhook_deliveries']
-            : ['webhook_deliveries'],
-      ...(action === 'rotate' && { recentAuth: true as const }),
-      permission: 'integrations.write'
-    })
-  ),
+  ...(['PATCH', 'DELETE'] as const).map((method): RegisteredRoute => ({
+    method,
+    pattern: `/api/apps/:appId/webhooks/:endpointId{we_[A-Za-z0-9]{9}}`,
+    json: method === 'PATCH',
+    access: 'session',
+    valid: (w) => ({
+      path: `${app(w)}/webhooks/${w.endpointId}`,
+      body: method === 'PATCH' ? { events: ['transaction.failed'] } : undefined
+    }),
+    foreign: (w) => {
+      const body = method === 'PATCH' ? { events: ['transaction.failed'] } : undefined;
+      return [
+        notFound(`${app(w)}/webhooks/${w.endpointId}`, body),
+        notFound(`/api/apps/${w.other.appId}/webhooks/${w.endpointId}`, body)
+      ];
+    },
+    writes: ['webhook_endpoints', 'webhook_deliveries'],
+    recentAuth: true,
+    permission: 'integrations.write'
+  })),
+  ...(['rotate', 'test', 'resend'] as const).map((action): RegisteredRoute => ({
+    method: 'POST',
+    pattern: `/api/apps/:appId/webhooks/:endpointId{we_[A-Za-z0-9]{9}}/${action}`,
+    json: action === 'resend',
+    access: 'session',
+    valid: (w) => ({
+      path: `${app(w)}/webhooks/${w.endpointId}/${action}`,
+      body: action === 'resend' ? { eventId: w.eventId } : undefined
+    }),
+    ...(action !== 'rotate' && { validStatus: 202 }),
+    foreign: (w) => {
+      const body = action === 'resend' ? { eventId: w.eventId } : undefined;
+      return [
+        notFound(`${app(w)}/webhooks/${w.endpointId}/${action}`, body),
+        notFound(`/api/apps/${w.other.appId}/webhooks/${w.endpointId}/${action}`, body)
+      ];
+    },
+    writes:
+      action === 'rotate'
+        ? ['webhook_endpoints']
+        : action === 'test'
+          ? ['events', 'webhook_deliveries']
+          : ['webhook_deliveries'],
+    ...(action === 'rotate' && { recentAuth: true as const }),
+    permission: 'integrations.write'
+  })),
   {
     method: 'GET',
     pattern: '/api/apps/:appId/webhooks/:endpointId{we_[A-Za-z0-9]{9}}/deliveries',

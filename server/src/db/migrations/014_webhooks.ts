@@ -75,7 +75,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createIndex('webhook_deliveries_endpoint')
     .on('webhook_deliveries')
-    .columns(['endpoint_id', 'created_at', 'id'])
+    .columns(['endpoint_id', 'next_attempt_at', 'id'])
     .execute();
   await db.schema
     .createIndex('webhook_deliveries_event')
