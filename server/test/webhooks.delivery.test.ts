@@ -216,7 +216,7 @@ describeEachDialect('webhooks: signed delivery until acknowledged', (dialect) =>
     const worker = testWorker(t);
     await worker.runOnce();
     const got = r.received[0]!;
-    expect(got.headers['webhook-signature']?.split(' ')).toHaveLength(2);
+    expect(String(got.headers['webhook-signature']).split(' ')).toHaveLength(2);
     expect(signedWith(ep.secret, got)).toBe(true);
     expect(signedWith(secret, got)).toBe(true);
 
@@ -228,7 +228,7 @@ describeEachDialect('webhooks: signed delivery until acknowledged', (dialect) =>
     expect(test.status).toBe(202);
     await worker.runOnce();
     const later = r.received[1]!;
-    expect(later.headers['webhook-signature']?.split(' ')).toHaveLength(1);
+    expect(String(later.headers['webhook-signature']).split(' ')).toHaveLength(1);
     expect(JSON.parse(later.body)).toMatchObject({ type: 'webhook.test' });
     expect(signedWith(secret, later)).toBe(true);
     expect(signedWith(ep.secret, later)).toBe(false);

@@ -25,7 +25,7 @@ import type { RowSink } from './overview';
  * keep-alive HTTP stack and nothing else. Budget: worker ≤ 2× the bare loop. Peak RSS of this
  * process after the worker's run is reported.
  */
-const EVENTS = 10_000;
+const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 10_000);
 const CONCURRENCY = 32;
 
 const RECEIVER = `
