@@ -16,6 +16,7 @@ import { buildSyncPage, pullBench, pushBench, seedPull } from './benches/sync';
 import { lighthouseBench } from './benches/lighthouse';
 import { overviewBench } from './benches/overview';
 import { startBench } from './benches/start';
+import { webhooksBench } from './benches/webhooks';
 import { firstVisitJs, precacheSize, WEB_BUILD } from './benches/web';
 import { fmt, Report } from './lib/report';
 import { ROOT, startBenchServer, throwAwayPostgres, type BenchServer } from './lib/server';
@@ -122,6 +123,9 @@ await step('overview: App Overview and history paging at 10^6 transactions', asy
     log: (line) => console.log(`  ${line}`)
   });
 });
+
+// Issue 17: webhook delivery against a bare posting loop; its own SQLite database, in-process.
+await step('webhooks: 10,000 deliveries to a local receiver', () => webhooksBench(report));
 
 report.print();
 const total = (Date.now() - started) / 1000;

@@ -34,6 +34,7 @@ import { passkeyRoutes } from './console/passkeys';
 import { teamRoutes } from './console/team';
 import { inviteRoutes } from './console/invites';
 import { transactionHistoryRoutes } from './console/transactions';
+import { webhookRoutes } from './console/webhooks';
 import { isV1Path, mountPaymentsApi } from './payments';
 import type { V1Env } from './payments/env';
 import { v1ErrorHandler } from './payments/errors';
@@ -59,7 +60,8 @@ function apiRoutes(s: Services) {
     .route('/apps', keysRoutes(s))
     .route('/apps', appSettingsRoutes(s))
     .route('/apps', overviewRoutes(s))
-    .route('/apps', transactionHistoryRoutes(s));
+    .route('/apps', transactionHistoryRoutes(s))
+    .route('/apps', webhookRoutes(s));
 }
 
 export type AppType = ReturnType<typeof apiRoutes>;

@@ -29,6 +29,18 @@ export interface Config {
    * one generated once into `DATA_DIR/secrets.key` (lib/secret-box.ts).
    */
   secretsKey: string;
+  webhooks: WebhooksConfig;
+}
+
+export interface WebhooksConfig {
+  /**
+   * `WEBHOOKS_ALLOW_PRIVATE_NETWORKS=1`: endpoints may be http and reach loopback and private
+   * addresses (development and tests only; the server logs a warning at start). Otherwise only
+   * https URLs resolving to public addresses are posted to.
+   */
+  allowPrivateNetworks: boolean;
+  /** `WEBHOOKS_WORKER=0` runs no delivery worker in this process (events are still recorded). */
+  worker: boolean;
 }
 
 /** scrypt parameters: N = 2^ln, block size r, parallelism p. */
@@ -120,7 +132,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       p: DEFAULT_PASSWORD_HASHING.p
     },
     rateLimits: loadRateLimits(env),
-    secretsKey: loadSecretsKey(env.SECRETS_KEY, dataDir)
+    secretsKey: loadSecretsKey(env.SECRETS_KEY, dataDir),
+    webhooks: {
+      allowPrivateNetworks: env.WEBHOOKS_ALLOW_PRIVATE_NETWORKS === '1',
+      worker: env.WEBHOOKS_WORKER !== '0'
+    }
   };
 }
 

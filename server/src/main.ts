@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { checkMailConfig, loadConfig } from './config';
 import { createServices } from './services';
+import { webhookWorker } from './webhooks/worker';
 
 /** A misconfiguration stops the server with one plain line, before it opens anything. */
 function startupConfig() {
@@ -19,6 +20,13 @@ function startupConfig() {
 const config = startupConfig();
 const services = await createServices(config);
 const app = createApp(services);
+if (config.webhooks.allowPrivateNetworks) {
+  services.log.warn(
+    'WEBHOOKS_ALLOW_PRIVATE_NETWORKS=1: webhooks may be sent over http and to loopback and private addresses (development and tests only)'
+  );
+}
+const worker = config.webhooks.worker ? webhookWorker(services) : null;
+worker?.start();
 
 const server = serve(
   { fetch: app.fetch, port: config.port, hostname: process.env.HOST },
@@ -29,7 +37,10 @@ const server = serve(
   }
 );
 
-/** SIGTERM/SIGINT: stop accepting, let in-flight requests finish, then close the database. */
+/**
+ * SIGTERM/SIGINT: stop accepting, let in-flight requests and webhook attempts finish, then
+ * close the database.
+ */
 let stopping = false;
 function shutdown(signal: string) {
   if (stopping) return;
@@ -37,8 +48,10 @@ function shutdown(signal: string) {
   services.log.info({ signal }, 'shutting down');
   const force = setTimeout(() => process.exit(1), 10_000);
   force.unref();
+  // The worker finishes its attempts in flight (each within 10 s) before the database closes.
+  const workerStopped = worker?.stop() ?? Promise.resolve();
   server.close(() => {
-    void services.db.close().then(() => process.exit(0));
+    void workerStopped.then(() => services.db.close()).then(() => process.exit(0));
   });
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'));

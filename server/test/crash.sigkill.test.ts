@@ -30,6 +30,16 @@ const PROGRESS = `select case when p < t then p else t end as n from
 const requireHere = createRequire(import.meta.url);
 
 /**
+ * Transactions without exactly one `transaction.created` event, plus such events without their
+ * transaction: the outbox row commits with its cause or not at all (014_webhooks).
+ */
+const OUTBOX_MISMATCHES = `select
+  (select count(*) from transactions t where (select count(*) from events e
+    where e.type = 'transaction.created' and e.payload like '%"' || t.id || '"%') <> 1)
+  + (select count(*) from events e where e.type = 'transaction.created' and not exists
+    (select 1 from transactions t where e.payload like '%"' || t.id || '"%')) as n`;
+
+/**
  * Kills the server with SIGKILL once `n` pushed clients and `n` transactions are committed, read
  * from the database on a worker thread: this thread is busy with 400 requests and their
  * answers, and the server could finish them all before it got around to looking.
@@ -187,6 +197,8 @@ interface Storage {
   db: { sqliteFile?: string; url?: string };
   /** reference_number → how many stored rows. */
   transactionCounts(): Promise<Map<string, number>>;
+  /** `OUTBOX_MISMATCHES`: 0 when every transaction has its one event and no event is alone. */
+  outboxMismatches(): Promise<number>;
   /** SQLite's integrity_check; PostgreSQL has no equivalent to run here ('n/a'). */
   integrity(): string;
   drop(): Promise<void>;
@@ -205,6 +217,14 @@ function sqliteStorage(): Storage {
           .prepare('select reference_number as r, count(*) as n from transactions group by 1')
           .all() as { r: string; n: number }[];
         return Promise.resolve(new Map(rows.map((x) => [x.r, x.n])));
+      } finally {
+        db.close();
+      }
+    },
+    outboxMismatches() {
+      const db = open();
+      try {
+        return Promise.resolve((db.prepare(OUTBOX_MISMATCHES).get() as { n: number }).n);
       } finally {
         db.close();
       }
@@ -242,6 +262,15 @@ async function postgresStorage(): Promise<Storage> {
         await c.end();
       }
     },
+    async outboxMismatches() {
+      const c = new pg.Client({ connectionString: database.url });
+      await c.connect();
+      try {
+        return Number((await c.query<{ n: string }>(OUTBOX_MISMATCHES)).rows[0]?.n);
+      } finally {
+        await c.end();
+      }
+    },
     integrity: () => 'n/a',
     drop: async () => {
       await database.drop();
@@ -254,7 +283,8 @@ async function postgresStorage(): Promise<Storage> {
  * SIGKILL in the middle of 200 sync pushes and 200 transaction initiations, then a restart on
  * the same data: every request that was answered with a success is there exactly once, every
  * client's retry (same client and mutation ids, same referenceNumbers) completes without a
- * duplicate, and SQLite's integrity_check is ok both after the kill and at the end.
+ * duplicate, every transaction has exactly its one `transaction.created` event (outbox), and
+ * SQLite's integrity_check is ok both after the kill and at the end.
  */
 function crashSuite(makeStorage: () => Storage | Promise<Storage>) {
   let storage: Storage;
@@ -303,6 +333,7 @@ function crashSuite(makeStorage: () => Storage | Promise<Storage>) {
     expect(answeredPushes.length, 'pushes answered before the kill').toBeGreaterThan(0);
     expect(answeredTx.length, 'initiations answered before the kill').toBeGreaterThan(0);
     expect(storage.integrity()).toMatch(/^(ok|n\/a)$/);
+    expect(await storage.outboxMismatches(), 'transactions vs their events after the kill').toBe(0);
 
     console.log(
       'STATS',
@@ -342,6 +373,7 @@ function crashSuite(makeStorage: () => Storage | Promise<Storage>) {
     const counts = await storage.transactionCounts();
     expect(counts.size).toBe(N);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    expect(await storage.outboxMismatches(), 'transactions vs their events').toBe(0);
 
     second.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);

@@ -13,3 +13,8 @@ export { sessionStore } from '../src/store/sessions';
 export { userStore } from '../src/store/users';
 export { merchant, type TestMerchant } from './helpers/apps';
 export { TEST_ORIGIN, testServer } from './helpers/services';
+export { secretBox } from '../src/lib/secret-box';
+export { recordEvent } from '../src/store/events';
+export { newEndpointId, webhookStore } from '../src/store/webhooks';
+export { newSigningSecret, webhookHeaders } from '../src/webhooks/signing';
+export { eventBody, webhookWorker } from '../src/webhooks/worker';

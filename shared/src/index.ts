@@ -15,3 +15,4 @@ export * from './mfa';
 export * from './roles';
 export * from './businesses';
 export * from './team';
+export * from './webhooks';

@@ -12,6 +12,7 @@ import * as m010 from './migrations/010_mfa';
 import * as m011 from './migrations/011_profile';
 import * as m012 from './migrations/012_teams';
 import * as m013 from './migrations/013_invites';
+import * as m014 from './migrations/014_webhooks';
 
 /**
  * Migrations are listed here in order, never edited once landed: a change is a new file.
@@ -30,7 +31,8 @@ const migrations: Record<string, Migration> = {
   '010_mfa': m010,
   '011_profile': m011,
   '012_teams': m012,
-  '013_invites': m013
+  '013_invites': m013,
+  '014_webhooks': m014
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -35,6 +35,9 @@ export interface Database {
   businesses: BusinessesTable;
   memberships: MembershipsTable;
   invites: InvitesTable;
+  events: EventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 /** 012_teams: the organisation that owns apps, keys, domains, transactions and the audit log. */
@@ -377,5 +380,55 @@ export interface SyncRejectionsTable {
   message: string;
   /** JSON object field → message, or null. */
   fields: string | null;
+  created_at: string;
+}
+
+/** 014_webhooks: the outbox; written with its cause, kept 30 days. */
+export interface EventsTable {
+  id: string;
+  app_id: string;
+  type: string;
+  /** JSON of the event's `data`. */
+  payload: string;
+  created_at: string;
+}
+
+/** 014_webhooks: where an app's events are posted; secrets sealed under SECRETS_KEY. */
+export interface WebhookEndpointsTable {
+  id: string;
+  app_id: string;
+  url: string;
+  /** JSON array of event types. */
+  event_types: string;
+  secret_enc: string;
+  /** The secret before the last rotation, still signing until `previous_expires_at`. */
+  previous_secret_enc: string | null;
+  previous_expires_at: string | null;
+  status: 'active' | 'disabled';
+  /** Since when every attempt has failed; null after a success. */
+  failing_since: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** 014_webhooks: one attempt to deliver an event to an endpoint. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  app_id: string;
+  event_id: string;
+  endpoint_id: string;
+  attempt: ColumnType<number, number, number>;
+  status: 'pending' | 'succeeded' | 'failed';
+  next_attempt_at: string;
+  /** When the first attempt of this series (the event, or a "Resend") was queued. */
+  series_started_at: string;
+  attempted_at: string | null;
+  response_status: number | null;
+  latency_ms: number | null;
+  /** The first 2 KB of the response body. */
+  response_excerpt: string | null;
+  error: string | null;
+  claimed_by: string | null;
+  claimed_until: string | null;
   created_at: string;
 }

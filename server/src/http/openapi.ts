@@ -14,7 +14,8 @@ const ID_PARAMS: Readonly<Record<string, string>> = {
   sessionId: idPattern(ID_PREFIX.session),
   passkeyId: idPattern(ID_PREFIX.passkey),
   inviteId: idPattern(ID_PREFIX.invite),
-  userId: idPattern(ID_PREFIX.user)
+  userId: idPattern(ID_PREFIX.user),
+  endpointId: idPattern(ID_PREFIX.webhookEndpoint)
 };
 
 /** `/apps/{appId}/keys/{keyId}` as the router matches it: `/apps/:appId/keys/:keyId{ak_…}`. */

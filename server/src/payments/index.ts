@@ -11,6 +11,7 @@ import { PUBLIC_KEY_PATHS, v1CatalogRoutes } from './catalog';
 import { KsPayError, ksPayHook } from './errors';
 import { setV1Header, v1BaseHeaders, v1Frame, v1Json } from './frame';
 import { v1TransactionRoutes } from './transactions';
+import { v1EventRoutes } from './events';
 
 export const V1_MAX_BODY_BYTES = 16 * 1024;
 
@@ -78,6 +79,7 @@ export function v1Routes(s: Services) {
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', bodyRules());
   app.route('/auth', v1AuthRoutes(s));
   app.route('/transaction', v1TransactionRoutes(s));
+  app.route('/events', v1EventRoutes(s));
   app.route('/', v1CatalogRoutes(s));
   app.all('*', () => {
     throw new KsPayError('notFoundUrl');

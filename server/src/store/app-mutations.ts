@@ -18,6 +18,7 @@ import type { Clock } from '../lib/clock';
 import { appStore, fieldColumns, type AppRow, type StoredLogo } from './apps';
 import { writeAudit, type Actor, type AuditAction } from './audit';
 import { lockMerchantVersion, stampMerchantVersion } from './versions';
+import { recordEvent } from './events';
 
 /**
  * Applies one sync mutation to the apps of a business, inside the caller's transaction.
@@ -197,6 +198,13 @@ async function setStatus(ctx: MutationContext, a: AppSetStatusArgs): Promise<Ref
     last_client_id: ctx.clientId,
     updated_at: ctx.now
   });
+  if (a.status === 'disabled') {
+    await recordEvent(ctx.database.db, ctx.clock, {
+      appId: a.id,
+      type: 'app.disabled',
+      data: { appId: a.id }
+    });
+  }
   await stampMerchantVersion(ctx.database.db, ctx.businessId, version);
   await audit(ctx, a.id, a.status === 'active' ? 'app.enabled' : 'app.disabled');
   return null;

@@ -16,6 +16,7 @@ import { newId } from '@kspay/shared/ids';
 import { hashToken } from '../lib/tokens';
 import { appById, lockApp } from './apps-access';
 import { writeAudit, type Actor } from './audit';
+import { recordEvent } from './events';
 
 type KeyRow = Selectable<ApiKeysTable>;
 
@@ -37,6 +38,11 @@ async function refuseDisabledApp(trx: Kysely<Database>, appId: string) {
   if ((await appById(trx, appId))?.status === 'disabled') {
     throw new ApiError('conflict', 'This app is disabled: enable it to generate keys');
   }
+}
+
+/** What an event says of a pair: never a hint of the secret, nor who acted. */
+function publicView(k: ApiKey) {
+  return { id: k.id, publicKey: k.publicKey, status: k.status, expiresAt: k.expiresAt };
 }
 
 /** Only these pairs may mint or use tokens. */
@@ -210,11 +216,14 @@ export function keyStore(database: Db, clock: Clock) {
           actor,
           at: now
         });
-        return {
-          key: await one(trx, appId, id, now),
-          secretKey,
-          previous: await one(trx, appId, keyId, now)
-        };
+        const key = await one(trx, appId, id, now);
+        const previous = await one(trx, appId, keyId, now);
+        await recordEvent(trx, clock, {
+          appId,
+          type: 'key.regenerated',
+          data: { key: publicView(key), previous: publicView(previous) }
+        });
+        return { key, secretKey, previous };
       });
     },
 
@@ -238,7 +247,13 @@ export function keyStore(database: Db, clock: Clock) {
           .execute();
         await trx.deleteFrom('access_tokens').where('key_id', '=', keyId).execute();
         await writeAudit(trx, { appId, action: 'key.disabled', keyId, actor, at: now });
-        return one(trx, appId, keyId, now);
+        const key = await one(trx, appId, keyId, now);
+        await recordEvent(trx, clock, {
+          appId,
+          type: 'key.disabled',
+          data: { key: publicView(key) }
+        });
+        return key;
       });
     },
 

@@ -5,6 +5,14 @@ import type { Database, TransactionsTable } from '../db/schema';
 import type { Clock } from '../lib/clock';
 import { newId } from '@kspay/shared/ids';
 import { rollup } from './metrics';
+import { recordEvent } from './events';
+
+/** The event a settled transaction's outcome records (its cause's outbox row). */
+const OUTCOME_EVENT = {
+  success: 'transaction.succeeded',
+  failed: 'transaction.failed',
+  pending: 'transaction.pending'
+} as const;
 
 export type TxRow = Selectable<TransactionsTable>;
 
@@ -127,6 +135,11 @@ export function transactionStore(database: Db, clock: Clock) {
           .executeTakeFirst();
         if (inserted) {
           await rollup(trx, dialect, inserted, 'initiated', 1);
+          await recordEvent(trx, clock, {
+            appId: tx.appId,
+            type: 'transaction.created',
+            data: toTransaction(inserted)
+          });
           return { row: inserted, created: true };
         }
         return { row: await byReference(trx, tx.appId, tx.referenceNumber), created: false };
@@ -180,6 +193,13 @@ export function transactionStore(database: Db, clock: Clock) {
         if (row) {
           await rollup(trx, dialect, row, 'initiated', -1);
           await rollup(trx, dialect, row, outcome, 1);
+          if (outcome !== 'initiated') {
+            await recordEvent(trx, clock, {
+              appId,
+              type: OUTCOME_EVENT[outcome],
+              data: toTransaction(row)
+            });
+          }
         }
         return row;
       });

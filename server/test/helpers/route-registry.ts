@@ -86,15 +86,27 @@ export const actsOnBusiness = (pattern: string) =>
   pattern.startsWith('/api/businesses/:businessId') ||
   pattern.startsWith('/api/sync/');
 
-const SYNC = ['apps', 'app_logos', 'merchant_versions', 'sync_clients', 'sync_rejections'] as const;
-const KEYS = ['api_keys', 'access_tokens', 'audit_log'] as const;
+const SYNC = [
+  'apps',
+  'app_logos',
+  'merchant_versions',
+  'sync_clients',
+  'sync_rejections',
+  // Disabling an app records `app.disabled`.
+  'events',
+  'webhook_deliveries'
+] as const;
+/** An event (and its queued webhook attempts) commits with its cause (014_webhooks). */
+const EVENTS = ['events', 'webhook_deliveries'] as const;
+const KEYS = ['api_keys', 'access_tokens', 'audit_log', ...EVENTS] as const;
 const PAY = [
   'transactions',
   'transaction_daily',
   'transaction_quarter',
   // Only in the zones an overview keeps (008_local_days).
   'transaction_local_day',
-  'access_tokens'
+  'access_tokens',
+  ...EVENTS
 ] as const;
 const ACCOUNTS = [
   'users',
@@ -523,6 +535,88 @@ export const ROUTES: RegisteredRoute[] = [
     recentAuth: true,
     permission: 'integrations.write'
   },
+  // Webhooks (issue 17).
+  {
+    method: 'GET',
+    pattern: '/api/apps/:appId/webhooks',
+    access: 'session',
+    valid: (w) => ({ path: `${app(w)}/webhooks` }),
+    foreign: (w) => [notFound(`${app(w)}/webhooks`)],
+    permission: 'read'
+  },
+  {
+    method: 'POST',
+    pattern: '/api/apps/:appId/webhooks',
+    json: true,
+    access: 'session',
+    valid: (w) => ({
+      path: `${app(w)}/webhooks`,
+      body: { url: 'https://hooks.shop.example.com/new', events: ['transaction.succeeded'] }
+    }),
+    foreign: (w) => [
+      notFound(`${app(w)}/webhooks`, { url: 'https://evil.example.com/', events: ['key.disabled'] })
+    ],
+    writes: ['webhook_endpoints'],
+    recentAuth: true,
+    permission: 'integrations.write'
+  },
+  ...(['PATCH', 'DELETE'] as const).map((method): RegisteredRoute => ({
+    method,
+    pattern: `/api/apps/:appId/webhooks/:endpointId{we_[A-Za-z0-9]{9}}`,
+    json: method === 'PATCH',
+    access: 'session',
+    valid: (w) => ({
+      path: `${app(w)}/webhooks/${w.endpointId}`,
+      body: method === 'PATCH' ? { events: ['transaction.failed'] } : undefined
+    }),
+    foreign: (w) => {
+      const body = method === 'PATCH' ? { events: ['transaction.failed'] } : undefined;
+      return [
+        notFound(`${app(w)}/webhooks/${w.endpointId}`, body),
+        notFound(`/api/apps/${w.other.appId}/webhooks/${w.endpointId}`, body)
+      ];
+    },
+    writes: ['webhook_endpoints', 'webhook_deliveries'],
+    recentAuth: true,
+    permission: 'integrations.write'
+  })),
+  ...(['rotate', 'test', 'resend'] as const).map((action): RegisteredRoute => ({
+    method: 'POST',
+    pattern: `/api/apps/:appId/webhooks/:endpointId{we_[A-Za-z0-9]{9}}/${action}`,
+    json: action === 'resend',
+    access: 'session',
+    valid: (w) => ({
+      path: `${app(w)}/webhooks/${w.endpointId}/${action}`,
+      body: action === 'resend' ? { eventId: w.eventId } : undefined
+    }),
+    ...(action !== 'rotate' && { validStatus: 202 }),
+    foreign: (w) => {
+      const body = action === 'resend' ? { eventId: w.eventId } : undefined;
+      return [
+        notFound(`${app(w)}/webhooks/${w.endpointId}/${action}`, body),
+        notFound(`/api/apps/${w.other.appId}/webhooks/${w.endpointId}/${action}`, body)
+      ];
+    },
+    writes:
+      action === 'rotate'
+        ? ['webhook_endpoints']
+        : action === 'test'
+          ? ['events', 'webhook_deliveries']
+          : ['webhook_deliveries'],
+    ...(action === 'rotate' && { recentAuth: true as const }),
+    permission: 'integrations.write'
+  })),
+  {
+    method: 'GET',
+    pattern: '/api/apps/:appId/webhooks/:endpointId{we_[A-Za-z0-9]{9}}/deliveries',
+    access: 'session',
+    valid: (w) => ({ path: `${app(w)}/webhooks/${w.endpointId}/deliveries?limit=5` }),
+    foreign: (w) => [
+      notFound(`${app(w)}/webhooks/${w.endpointId}/deliveries`),
+      notFound(`/api/apps/${w.other.appId}/webhooks/${w.endpointId}/deliveries`)
+    ],
+    permission: 'read'
+  },
   {
     method: 'GET',
     pattern: '/api/apps/:appId/overview',
@@ -926,6 +1020,14 @@ export const ROUTES: RegisteredRoute[] = [
     valid: () => ({ path: '/v1/transaction?page=1&limit=10' }),
     // No id to name: the other app's list must simply not contain the owner's transaction.
     foreign: () => [{ req: { path: '/v1/transaction?page=1&limit=10' }, status: 200 }]
+  },
+  {
+    method: 'GET',
+    pattern: '/v1/events',
+    access: 'bearer',
+    valid: () => ({ path: '/v1/events?limit=10' }),
+    // Another app's event id names nothing of its own: 400 / 25 like an unknown one.
+    foreign: (w) => [{ req: { path: `/v1/events?after=${w.eventId}` }, status: 400, code: 25 }]
   },
   {
     method: 'GET',

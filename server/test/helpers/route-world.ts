@@ -49,6 +49,9 @@ export interface World {
   /** The owner's transaction and the `x-signature` that processes it. */
   txnId: string;
   signature: string;
+  /** The owner's webhook endpoint, and the event the owner's transaction recorded. */
+  endpointId: string;
+  eventId: string;
 }
 
 async function holdings(t: TestServer): Promise<Holdings> {
@@ -117,6 +120,17 @@ export async function buildWorld(t: TestServer): Promise<World> {
   const { result } = (await initiated.json()) as {
     result: { pe_txnId: string; signature: string };
   };
+  const endpoint = await call(t, 'POST', `/api/apps/${owner.appId}/webhooks`, {
+    cookie: owner.merchant.cookie,
+    body: { url: 'https://hooks.shop.example.com/kspay', events: ['transaction.created'] }
+  });
+  expect(endpoint.status).toBe(201);
+  const endpointId = ((await endpoint.json()) as { endpoint: { id: string } }).endpoint.id;
+  const { id: eventId } = await t.services.db.db
+    .selectFrom('events')
+    .select('id')
+    .where('app_id', '=', owner.appId)
+    .executeTakeFirstOrThrow();
   return {
     t,
     owner,
@@ -125,7 +139,9 @@ export async function buildWorld(t: TestServer): Promise<World> {
     outsiders,
     domainId,
     txnId: result.pe_txnId,
-    signature: result.signature
+    signature: result.signature,
+    endpointId,
+    eventId
   };
 }
 

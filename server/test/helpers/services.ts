@@ -136,6 +136,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     passwordHashing: { ln: 10, r: 8, p: 1 },
     rateLimits: DEFAULT_RATE_LIMITS,
     secretsKey: TEST_SECRETS_KEY,
+    webhooks: { allowPrivateNetworks: true, worker: false },
     ...overrides
   };
 }

@@ -1,0 +1,153 @@
+import { randomBase62 } from '@kspay/shared/ids';
+import type { Services } from '../env';
+import { secretBox } from '../lib/secret-box';
+import { sendInBackground } from '../lib/mailer';
+import { deliveryStore, type ClaimedAttempt } from '../store/deliveries';
+import { eventStore } from '../store/events';
+import { makePoster, type Poster } from './post';
+import { recipientsForApp } from './recipients';
+import { webhookHeaders } from './signing';
+import type { Resolver } from './ssrf';
+
+const BASE_DELAY_MS = 10_000;
+const MAX_DELAY_MS = 6 * 60 * 60 * 1000;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * The wait before attempt `attempt + 1`: 10 s doubling per attempt up to 6 h, times a random
+ * factor in [0.5, 1) ("equal jitter"), so endpoints that failed together do not retry together.
+ */
+export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.min(attempt - 1, 30));
+  return Math.round(base / 2 + (base / 2) * random());
+}
+
+/** The body posted for an event: the same JSON `/v1/events` serves for it. */
+export function eventBody(
+  a: Pick<ClaimedAttempt, 'eventId' | 'type' | 'eventCreatedAt' | 'payload'>
+) {
+  return `{"id":${JSON.stringify(a.eventId)},"type":${JSON.stringify(a.type)},"createdAt":${JSON.stringify(a.eventCreatedAt)},"data":${a.payload}}`;
+}
+
+export interface WorkerOptions {
+  /** Attempts in flight at once. */
+  concurrency?: number;
+  /** How often to look for due attempts when idle. */
+  pollMs?: number;
+  resolver?: Resolver;
+  random?: () => number;
+  timeoutMs?: number;
+}
+
+/**
+ * Delivers due attempts: claims a batch, posts each one signed, records each result. Each
+ * attempt is recorded before the next claim of its row is possible, and every failure queues
+ * its retry in the same transaction, so an event is retried until acknowledged (or 3 days).
+ * Time comes from `s.clock`; `runOnce()` lets tests drive it step by step.
+ */
+export function webhookWorker(s: Services, opts: WorkerOptions = {}) {
+  // Names this process's leases (`claimed_by`); never shown.
+  const id = `worker-${process.pid}-${randomBase62(8)}`;
+  const concurrency = opts.concurrency ?? 32;
+  const pollMs = opts.pollMs ?? 1000;
+  const store = deliveryStore(s.db, s.clock);
+  const events = eventStore(s.db, s.clock);
+  const box = secretBox(s.config.secretsKey);
+  const poster: Poster = makePoster(
+    { allowPrivateNetworks: s.config.webhooks.allowPrivateNetworks, resolver: opts.resolver },
+    { timeoutMs: opts.timeoutMs }
+  );
+  let running = false;
+  let timer: NodeJS.Timeout | null = null;
+  let loop: Promise<void> | null = null;
+  let lastPrune = 0;
+
+  async function deliver(a: ClaimedAttempt): Promise<void> {
+    const at = s.clock.now();
+    const secrets = [box.open(a.secretEnc, a.endpointId)];
+    if (a.previousSecretEnc && a.previousExpiresAt && a.previousExpiresAt > at.toISOString()) {
+      secrets.push(box.open(a.previousSecretEnc, a.endpointId));
+    }
+    const body = eventBody(a);
+    const r = await poster.post(a.url, webhookHeaders(secrets, a.eventId, at, body), body);
+    const ok = r.status !== null && r.status >= 200 && r.status < 300;
+    const redirect = r.status !== null && r.status >= 300 && r.status < 400;
+    const error = redirect ? 'redirects are not followed' : r.error;
+    const result = await store.record(
+      id,
+      a,
+      { ok, status: r.status, latencyMs: r.latencyMs, excerpt: r.excerpt, error },
+      retryDelayMs(a.attempt, opts.random)
+    );
+    if (result.disabledEndpoint) await tellRecipients(a);
+  }
+
+  async function tellRecipients(a: ClaimedAttempt) {
+    s.log.warn({ endpointId: a.endpointId, appId: a.appId }, 'webhook endpoint disabled');
+    for (const to of await recipientsForApp(s.db.db, a.appId)) {
+      sendInBackground(
+        s,
+        {
+          to,
+          subject: 'A KS Pay webhook endpoint was disabled',
+          text: `Every delivery to ${a.url} (app ${a.appId}) failed for 3 days, so KS Pay stopped sending to it.\n\nOpen the app's Settings → Webhooks to see the delivery log, fix the endpoint and enable it again; events from the last 30 days can be resent or read from GET /v1/events.\n`
+        },
+        'webhook disabled',
+        { endpointId: a.endpointId }
+      );
+    }
+  }
+
+  /** Claims and delivers one batch; answers how many attempts it made. */
+  async function runOnce(): Promise<number> {
+    const batch = await store.claim(id, concurrency);
+    await Promise.all(
+      batch.map((a) =>
+        deliver(a).catch((err: unknown) =>
+          s.log.error({ deliveryId: a.id, reason: String(err) }, 'webhook attempt failed to record')
+        )
+      )
+    );
+    return batch.length;
+  }
+
+  async function prune() {
+    const now = s.clock.now().getTime();
+    if (now - lastPrune < PRUNE_EVERY_MS) return;
+    lastPrune = now;
+    const n = await events.prune();
+    if (n > 0) s.log.info({ events: n }, 'old events pruned');
+  }
+
+  async function cycle(): Promise<void> {
+    try {
+      await prune();
+      // A full batch means more may be due: go again at once.
+      while (running && (await runOnce()) === concurrency);
+    } catch (err) {
+      s.log.error({ reason: String(err) }, 'webhook worker cycle failed');
+    }
+    if (running) timer = setTimeout(() => (loop = cycle()), pollMs);
+  }
+
+  return {
+    id,
+    runOnce,
+    start() {
+      if (running) return;
+      running = true;
+      loop = cycle();
+    },
+    /** Finishes the attempts in flight (each ends within 10 s) and hands back unstarted claims. */
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      await loop;
+      await store.release(id).catch(() => undefined);
+      poster.close();
+    },
+    close: () => poster.close()
+  };
+}
+
+export type WebhookWorker = ReturnType<typeof webhookWorker>;
