@@ -29,6 +29,8 @@ export interface Config {
    * one generated once into `DATA_DIR/secrets.key` (lib/secret-box.ts).
    */
   secretsKey: string;
+  /** Request logs of `/v1` calls (`REQUEST_LOGS=off` turns them off; usage/recorder.ts). */
+  requestLogs: boolean;
 }
 
 /** scrypt parameters: N = 2^ln, block size r, parallelism p. */
@@ -112,7 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       p: DEFAULT_PASSWORD_HASHING.p
     },
     rateLimits: loadRateLimits(env),
-    secretsKey: loadSecretsKey(env.SECRETS_KEY, dataDir)
+    secretsKey: loadSecretsKey(env.SECRETS_KEY, dataDir),
+    requestLogs: !['0', 'off', 'false'].includes((env.REQUEST_LOGS ?? '').toLowerCase())
   };
 }
 

@@ -37,8 +37,12 @@ function shutdown(signal: string) {
   services.log.info({ signal }, 'shutting down');
   const force = setTimeout(() => process.exit(1), 10_000);
   force.unref();
+  // Request logs still buffered are written before the database closes.
   server.close(() => {
-    void services.db.close().then(() => process.exit(0));
+    void services.usage
+      .close()
+      .then(() => services.db.close())
+      .then(() => process.exit(0));
   });
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -10,6 +10,7 @@ import * as m008 from './migrations/008_local_days';
 import * as m009 from './migrations/009_email_verification';
 import * as m010 from './migrations/010_mfa';
 import * as m011 from './migrations/011_profile';
+import * as m015 from './migrations/015_request_logs';
 
 /**
  * Migrations are listed here in order, never edited once landed: a change is a new file.
@@ -26,7 +27,8 @@ const migrations: Record<string, Migration> = {
   '008_local_days': m008,
   '009_email_verification': m009,
   '010_mfa': m010,
-  '011_profile': m011
+  '011_profile': m011,
+  '015_request_logs': m015
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -31,6 +31,8 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   passkeys: PasskeysTable;
   auth_challenges: AuthChallengesTable;
+  request_logs: RequestLogsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 /** 010_mfa: the account's authenticator app; the secret sealed under SECRETS_KEY. */
@@ -336,4 +338,36 @@ export interface SyncRejectionsTable {
   /** JSON object field → message, or null. */
   fields: string | null;
   created_at: string;
+}
+
+export interface RequestLogsTable {
+  id: string;
+  app_id: string;
+  key_id: string | null;
+  created_at: string;
+  method: string;
+  path: string;
+  status: number;
+  ks_code: number | null;
+  latency_us: number;
+  ip: string | null;
+  origin: string | null;
+  request_id: string;
+  idempotent_replay: number;
+  request_body: string | null;
+  response_body: string | null;
+}
+
+export interface IdempotencyKeysTable {
+  app_id: string;
+  idempotency_key: string;
+  /** SHA-256 of method, path, x-signature and body. */
+  fingerprint: string;
+  /** Set while the first request runs; null once its answer is stored. */
+  locked_at: string | null;
+  response_status: number | null;
+  /** The answer's JSON, sealed with the secrets key (lib/secret-box.ts). */
+  response_sealed: string | null;
+  created_at: string;
+  expires_at: string;
 }

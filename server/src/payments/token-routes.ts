@@ -117,6 +117,7 @@ export function v1AuthRoutes(s: Services) {
         }
         const key = await keys.findByPublicKey(accessKey);
         if (!key || key.app_id !== appId) throw new KsPayError('keyNotFoundInDB');
+        c.set('keyUse', { appId, keyId: key.id });
         if (!safeEqual(hashToken(secretKey), key.secret_hash))
           throw new KsPayError('invalidSecretKey');
         if (!keyUsable(key, s.clock.now().toISOString())) throw new KsPayError('inactiveKeyInDB');
@@ -133,6 +134,7 @@ export function v1AuthRoutes(s: Services) {
         if (!token) throw new KsPayError('tokenMissing');
         const found = await tokens.resolve(token, 'refresh');
         if (!found) throw new KsPayError('invalidRefreshToken');
+        c.set('keyUse', { appId: found.appId, keyId: found.keyId });
         const now = s.clock.now().toISOString();
         if (found.expiresAt <= now) {
           throw new KsPayError('invalidRefreshToken', { message: 'Refresh token has expired.' });
