@@ -31,6 +31,7 @@ import { companyRoutes } from './console/company';
 import { mfaRoutes } from './console/mfa';
 import { passkeyRoutes } from './console/passkeys';
 import { transactionHistoryRoutes } from './console/transactions';
+import { requestLogRoutes } from './console/logs';
 import { isV1Path, mountPaymentsApi } from './payments';
 import type { V1Env } from './payments/env';
 import { v1ErrorHandler } from './payments/errors';
@@ -53,7 +54,8 @@ function apiRoutes(s: Services) {
     .route('/apps', keysRoutes(s))
     .route('/apps', appSettingsRoutes(s))
     .route('/apps', overviewRoutes(s))
-    .route('/apps', transactionHistoryRoutes(s));
+    .route('/apps', transactionHistoryRoutes(s))
+    .route('/apps', requestLogRoutes(s));
 }
 
 export type AppType = ReturnType<typeof apiRoutes>;

@@ -28,7 +28,8 @@ const generateToken = createRoute({
   method: 'post',
   path: '/generate-token/{appId}',
   summary: 'Exchange a key pair for tokens',
-  description: 'accessKey is the public key (kspk_…), secretKey the secret key (kssk_…).',
+  description:
+    'accessKey is the public key (kspk_…), secretKey the secret key (kssk_…). Idempotency-Key is not used by the token routes: a retry is already safe, and a replay would hand out the same tokens twice.',
   tags,
   request: {
     params: z.object({ appId: z.string().describe('App id, e.g. ap_rtk2WdyQR') }),

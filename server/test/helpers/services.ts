@@ -161,7 +161,12 @@ export async function testServer(dialect: Dialect, overrides: Partial<Services> 
     log,
     clock,
     mailer,
-    usage: usageRecorder(database.db, overrides.clock ?? clock, log, { logs: true }),
+    // Written only when a test flushes (or closes): no background write lands between the
+    // snapshots that assert a request changed nothing.
+    usage: usageRecorder(database.db, overrides.clock ?? clock, log, {
+      logs: true,
+      flushEveryMs: 24 * 60 * 60 * 1000
+    }),
     ...overrides
   };
   const app = createApp(services);
