@@ -6,6 +6,7 @@ import {
   type StatusClass
 } from '@kspay/shared';
 import Dexie from 'dexie';
+import { untrack } from 'svelte';
 import { api } from '$lib/api/client';
 import { send, toApiError, type ApiRequestError } from '$lib/api/errors';
 import type { KspayDb } from '$lib/device/db/database';
@@ -98,8 +99,15 @@ export class LogsRead {
     return { kind: 'ready', rows, nextCursor: null, asOf };
   }
 
-  /** The first page of `f`. */
-  async load(f: LogFilter): Promise<void> {
+  /**
+   * The first page of `f`. Pages call this from an `$effect`: it reads its own state
+   * untracked, so the effect follows only the filter it passes in.
+   */
+  load(f: LogFilter): Promise<void> {
+    return untrack(() => this.#load(f));
+  }
+
+  async #load(f: LogFilter): Promise<void> {
     const seq = ++this.#seq;
     if (this.state.kind !== 'ready') this.state = { kind: 'loading' };
     try {
