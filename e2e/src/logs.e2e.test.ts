@@ -42,9 +42,18 @@ describe.skipIf(!hasChromium)('Logs: the requests of an app', () => {
     const tokenRes = await v1(`/auth/generate-token/${appId}`, { accessKey: publicKey, secretKey });
     const { accessToken } = ((await tokenRes.json()) as { result: { accessToken: string } }).result;
     const auth = { authorization: `Bearer ${accessToken}` };
-    const pay = { currencyId: INR, paymentMethodId: INR_UPI, amount: 249.5, referenceNumber: 'order-77' };
-    expect((await v1('/transaction/initiate', pay, { ...auth, 'idempotency-key': 'o-77' })).status).toBe(201);
-    expect((await v1('/transaction/initiate', pay, { ...auth, 'idempotency-key': 'o-77' })).status).toBe(201);
+    const pay = {
+      currencyId: INR,
+      paymentMethodId: INR_UPI,
+      amount: 249.5,
+      referenceNumber: 'order-77'
+    };
+    expect(
+      (await v1('/transaction/initiate', pay, { ...auth, 'idempotency-key': 'o-77' })).status
+    ).toBe(201);
+    expect(
+      (await v1('/transaction/initiate', pay, { ...auth, 'idempotency-key': 'o-77' })).status
+    ).toBe(201);
     const wrong = { ...pay, currencyId: 'c_nothing000', referenceNumber: 'order-78' };
     expect((await v1('/transaction/initiate', wrong, auth)).status).toBe(400);
     expect((await v1('/transaction/txnId/tx_000000000', undefined, auth)).status).toBe(404);
@@ -59,9 +68,12 @@ describe.skipIf(!hasChromium)('Logs: the requests of an app', () => {
     const token = await backendCalls(appId, publicKey, secretKey);
     // Written in batches a moment after the answers.
     await expect
-      .poll(async () => ((await getJson(page, `/api/apps/${appId}/logs`)) as RequestLogPage).logs.length, {
-        timeout: 10_000
-      })
+      .poll(
+        async () => (await getJson<RequestLogPage>(page, `/api/apps/${appId}/logs`)).logs.length,
+        {
+          timeout: 10_000
+        }
+      )
       .toBe(5);
 
     await page.getByRole('link', { name: 'Logs' }).click();
@@ -74,7 +86,9 @@ describe.skipIf(!hasChromium)('Logs: the requests of an app', () => {
     await page.getByRole('combobox', { name: 'Status' }).selectOption('4xx');
     await page.getByRole('button', { name: 'Filter' }).click();
     await expect.poll(() => list.getByRole('listitem').count()).toBe(2);
-    expect(await list.getByRole('button', { name: '/v1/transaction/txnId/tx_000000000' }).count()).toBe(1);
+    expect(
+      await list.getByRole('button', { name: '/v1/transaction/txnId/tx_000000000' }).count()
+    ).toBe(1);
     await page.getByLabel('Path').fill('initiate');
     await page.getByRole('button', { name: 'Filter' }).click();
     await expect.poll(() => list.getByRole('listitem').count()).toBe(1);
@@ -112,7 +126,10 @@ describe.skipIf(!hasChromium)('Logs: the requests of an app', () => {
     await ctx.setOffline(false);
 
     await page.getByRole('link', { name: 'Settings' }).click();
-    const card = page.getByRole('list', { name: 'Key pairs' }).getByRole('listitem').filter({ hasText: publicKey });
+    const card = page
+      .getByRole('list', { name: 'Key pairs' })
+      .getByRole('listitem')
+      .filter({ hasText: publicKey });
     await card.getByText(/^Last used (just now|\d+ minutes? ago)$/).waitFor();
     await ctx.close();
   });

@@ -110,7 +110,10 @@ describeEachDialect('Idempotency-Key on POST /v1', (dialect) => {
     t.clock.advance(25 * HOUR);
     await renew();
     await t.services.usage.prune();
-    const left = await t.services.db.db.selectFrom('idempotency_keys').select('expires_at').execute();
+    const left = await t.services.db.db
+      .selectFrom('idempotency_keys')
+      .select('expires_at')
+      .execute();
     const now = t.clock.now().toISOString();
     expect(left.every((r) => r.expires_at > now)).toBe(true);
   });
@@ -122,9 +125,7 @@ describeEachDialect('Idempotency-Key on POST /v1', (dialect) => {
 
   it('lets exactly one of concurrent duplicates run; the others wait with 409 or get its answer', async () => {
     const key = `k-${++n}`;
-    const answers = await Promise.all(
-      Array.from({ length: 8 }, () => post(key, body('idem-6')))
-    );
+    const answers = await Promise.all(Array.from({ length: 8 }, () => post(key, body('idem-6'))));
     const kinds = await Promise.all(
       answers.map(async (r) => {
         if (r.status === 409) {

@@ -112,7 +112,8 @@ describeEachDialect('request logs', (dialect) => {
 
   it('pages newest first exactly once, rows of the same millisecond included', async () => {
     const other = await payingApp(t);
-    const at = (i: number) => new Date(Date.UTC(2026, 5, 1, 10, 0, 0, Math.floor(i / 4))).toISOString();
+    const at = (i: number) =>
+      new Date(Date.UTC(2026, 5, 1, 10, 0, 0, Math.floor(i / 4))).toISOString();
     const rows = Array.from({ length: 23 }, (_, i) => row(other.appId, at(i)));
     await t.services.db.db.insertInto('request_logs').values(rows).execute();
     await t.services.usage.flush(); // the app's own token exchange, now the newest
@@ -120,7 +121,12 @@ describeEachDialect('request logs', (dialect) => {
     let cursor: string | null = '';
     let pages = 0;
     while (cursor !== null) {
-      const p = await page(t, other.m, other.appId, `?limit=5&before=${encodeURIComponent(cursor)}`);
+      const p = await page(
+        t,
+        other.m,
+        other.appId,
+        `?limit=5&before=${encodeURIComponent(cursor)}`
+      );
       seen.push(...p.logs.map((l) => l.id));
       cursor = p.nextCursor;
       pages++;
@@ -130,7 +136,13 @@ describeEachDialect('request logs', (dialect) => {
     expect(new Set(seen).size).toBe(24);
     const expected = [...rows]
       .sort((a, b) =>
-        a.created_at === b.created_at ? (a.id < b.id ? 1 : -1) : a.created_at < b.created_at ? 1 : -1
+        a.created_at === b.created_at
+          ? a.id < b.id
+            ? 1
+            : -1
+          : a.created_at < b.created_at
+            ? 1
+            : -1
       )
       .map((r) => r.id);
     expect(seen.slice(1)).toEqual(expected);
@@ -147,8 +159,14 @@ describeEachDialect('request logs', (dialect) => {
       .insertInto('request_logs')
       .values([
         // 2026-03-09 23:00 in Kolkata (UTC+5:30) is still March 9th there.
-        row(other.appId, '2026-03-09T17:30:00.000Z', { status: 201, path: '/v1/transaction/initiate' }),
-        row(other.appId, '2026-03-09T18:30:00.000Z', { status: 404, path: '/v1/transaction/txnId/tx_1' }),
+        row(other.appId, '2026-03-09T17:30:00.000Z', {
+          status: 201,
+          path: '/v1/transaction/initiate'
+        }),
+        row(other.appId, '2026-03-09T18:30:00.000Z', {
+          status: 404,
+          path: '/v1/transaction/txnId/tx_1'
+        }),
         row(other.appId, '2026-03-10T10:00:00.000Z', { status: 500, path: '/v1/currencies' }),
         row(other.appId, '2026-03-10T11:00:00.000Z', { status: 400, path: '/v1/a_%b' })
       ])
@@ -169,9 +187,14 @@ describeEachDialect('request logs', (dialect) => {
       cookie: other.m.cookie
     });
     expect(bad.status).toBe(400);
-    const reversed = await call(t, 'GET', `/api/apps/${other.appId}/logs?from=2026-03-10&to=2026-03-09`, {
-      cookie: other.m.cookie
-    });
+    const reversed = await call(
+      t,
+      'GET',
+      `/api/apps/${other.appId}/logs?from=2026-03-10&to=2026-03-09`,
+      {
+        cookie: other.m.cookie
+      }
+    );
     expect(reversed.status).toBe(400);
   });
 
@@ -290,4 +313,3 @@ describeEachDialect('request log buffer', (dialect) => {
     expect(await count('ap_logsoff01')).toBe(0);
   });
 });
-

@@ -32,9 +32,11 @@ describeEachDialect('request logs hold no secret, token or signature', (dialect)
     secrets.push(pair.secretKey, token, tokens.accessToken, tokens.refreshToken);
 
     const { res, referenceNumber } = await initiate(t, tokens.accessToken, 42.0);
-    const tx = ((await res.json()) as {
-      result: { pe_txnId: string; amount: number; currency: string; signature: string };
-    }).result;
+    const tx = (
+      (await res.json()) as {
+        result: { pe_txnId: string; amount: number; currency: string; signature: string };
+      }
+    ).result;
     const signature = clientSignature(pair.secretKey, { ...tx, referenceNumber });
     secrets.push(tx.signature, signature);
     const processed = await v1(t, 'POST', '/transaction/process', {
@@ -44,8 +46,9 @@ describeEachDialect('request logs hold no secret, token or signature', (dialect)
     });
     expect(processed.status).toBe(200);
     const refreshed = await v1(t, 'POST', '/auth/refresh-token', { token: tokens.refreshToken });
-    const next = ((await refreshed.json()) as { result: { accessToken: string; refreshToken: string } })
-      .result;
+    const next = (
+      (await refreshed.json()) as { result: { accessToken: string; refreshToken: string } }
+    ).result;
     secrets.push(next.accessToken, next.refreshToken);
     // A mistyped secret fails its checksum offline: refused before any lookup, never logged.
     const wrong = `${pair.secretKey.slice(0, -8)}AAAAAAAA`;
@@ -75,7 +78,9 @@ describeEachDialect('request logs hold no secret, token or signature', (dialect)
 
   it('logged the calls, with bodies', async () => {
     const rows = await t.services.db.db.selectFrom('request_logs').selectAll().execute();
-    expect(rows.map((r) => `${r.method} ${r.path.replace(/ap_\w+/, ':appId')} ${r.status}`).sort()).toEqual([
+    expect(
+      rows.map((r) => `${r.method} ${r.path.replace(/ap_\w+/, ':appId')} ${r.status}`).sort()
+    ).toEqual([
       'POST /v1/auth/generate-token/:appId 201',
       'POST /v1/auth/generate-token/:appId 201',
       'POST /v1/auth/generate-token/:appId 400',

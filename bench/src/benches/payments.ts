@@ -119,14 +119,16 @@ export async function paymentsBenches(server: BenchServer, report: Report, secon
   } finally {
     await bareProcess.stop();
   }
-  // The same server with request logs off (REQUEST_LOGS=off), beside the one with them on.
+  // Two fresh servers alike but for REQUEST_LOGS, so neither carries the other's history.
+  const logsOn = await startBenchServer({ TRUST_PROXY: '1' });
   const logsOff = await startBenchServer({ TRUST_PROXY: '1', REQUEST_LOGS: 'off' });
   const bareForLogs = await startBareServer(logsOff.sqliteFile);
   try {
-    await requestLogsBench(server, logsOff, bareForLogs, report, seconds);
+    await requestLogsBench(logsOn, logsOff, bareForLogs, report, seconds);
   } finally {
     await bareForLogs.stop();
     await logsOff.stop();
+    await logsOn.stop();
   }
 }
 

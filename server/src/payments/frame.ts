@@ -57,7 +57,9 @@ export const v1Frame = (base: Readonly<Record<string, string>>, s: Services) => 
     const use = c.get('keyUse');
     if (!use) return;
     const { method } = c.req;
-    const cached = method === 'GET' ? undefined : (c.req.bodyCache.json ?? c.req.bodyCache.text);
+    // The body as the route read it (parsed JSON or text); a body never read is not logged.
+    const cache = c.req.bodyCache as { json?: Promise<unknown>; text?: Promise<string> };
+    const cached = method === 'GET' ? undefined : (cache.json ?? cache.text);
     usage.record({
       appId: use.appId,
       keyId: use.keyId,

@@ -110,7 +110,10 @@ export function idempotencyStore(database: Db, clock: Clock) {
     },
 
     async pruneExpired(now: string): Promise<number> {
-      const r = await db.deleteFrom('idempotency_keys').where('expires_at', '<=', now).executeTakeFirst();
+      const r = await db
+        .deleteFrom('idempotency_keys')
+        .where('expires_at', '<=', now)
+        .executeTakeFirst();
       return Number(r.numDeletedRows);
     }
   };

@@ -87,10 +87,10 @@ export function requestLogStore(database: Db, _clock: Clock) {
         .$if(f.from !== undefined, (q) => q.where('request_logs.created_at', '>=', f.from ?? ''))
         .$if(f.to !== undefined, (q) => q.where('request_logs.created_at', '<', f.to ?? ''))
         .$if(before !== undefined, (q) =>
-          q.where(({ eb, or, and }) =>
-            or([
+          q.where((eb) =>
+            eb.or([
               eb('request_logs.created_at', '<', before?.createdAt ?? ''),
-              and([
+              eb.and([
                 eb('request_logs.created_at', '=', before?.createdAt ?? ''),
                 eb('request_logs.id', '<', before?.id ?? '')
               ])
@@ -119,7 +119,10 @@ export function requestLogStore(database: Db, _clock: Clock) {
 
     /** Deletes rows created before `cutoff`; answers how many. */
     async pruneBefore(cutoff: string): Promise<number> {
-      const r = await db.deleteFrom('request_logs').where('created_at', '<', cutoff).executeTakeFirst();
+      const r = await db
+        .deleteFrom('request_logs')
+        .where('created_at', '<', cutoff)
+        .executeTakeFirst();
       return Number(r.numDeletedRows);
     }
   };

@@ -68,9 +68,7 @@ export class LogsRead {
       to: f.to || undefined,
       before: before ?? undefined
     };
-    const res = await send(
-      api.apps[':appId'].logs.$get({ param: { appId: this.#appId }, query })
-    );
+    const res = await send(api.apps[':appId'].logs.$get({ param: { appId: this.#appId }, query }));
     return await res.json();
   }
 
