@@ -35,6 +35,7 @@ import { teamRoutes } from './console/team';
 import { inviteRoutes } from './console/invites';
 import { transactionHistoryRoutes } from './console/transactions';
 import { webhookRoutes } from './console/webhooks';
+import { requestLogRoutes } from './console/logs';
 import { isV1Path, mountPaymentsApi } from './payments';
 import type { V1Env } from './payments/env';
 import { v1ErrorHandler } from './payments/errors';
@@ -61,7 +62,8 @@ function apiRoutes(s: Services) {
     .route('/apps', appSettingsRoutes(s))
     .route('/apps', overviewRoutes(s))
     .route('/apps', transactionHistoryRoutes(s))
-    .route('/apps', webhookRoutes(s));
+    .route('/apps', webhookRoutes(s))
+    .route('/apps', requestLogRoutes(s));
 }
 
 export type AppType = ReturnType<typeof apiRoutes>;

@@ -30,6 +30,8 @@ export interface Config {
    */
   secretsKey: string;
   webhooks: WebhooksConfig;
+  /** Request logs of `/v1` calls (`REQUEST_LOGS=off` turns them off; usage/recorder.ts). */
+  requestLogs: boolean;
 }
 
 export interface WebhooksConfig {
@@ -136,7 +138,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhooks: {
       allowPrivateNetworks: env.WEBHOOKS_ALLOW_PRIVATE_NETWORKS === '1',
       worker: env.WEBHOOKS_WORKER !== '0'
-    }
+    },
+    requestLogs: !['0', 'off', 'false'].includes((env.REQUEST_LOGS ?? '').toLowerCase())
   };
 }
 

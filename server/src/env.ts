@@ -4,6 +4,7 @@ import type { Db } from './db';
 import type { Clock } from './lib/clock';
 import type { Logger } from './lib/log';
 import type { Mailer } from './lib/mailer';
+import type { UsageRecorder } from './usage/recorder';
 
 /** Everything a route needs, built once by `createServices` (or by a test) and handed in. */
 export interface Services {
@@ -12,6 +13,8 @@ export interface Services {
   log: Logger;
   clock: Clock;
   mailer: Mailer;
+  /** Request logs and key last-used of `/v1` calls, written in batches. */
+  usage: UsageRecorder;
 }
 
 export interface SessionContext {

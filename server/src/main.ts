@@ -48,10 +48,14 @@ function shutdown(signal: string) {
   services.log.info({ signal }, 'shutting down');
   const force = setTimeout(() => process.exit(1), 10_000);
   force.unref();
-  // The worker finishes its attempts in flight (each within 10 s) before the database closes.
+  // The worker finishes its attempts in flight (each within 10 s), and request logs still
+  // buffered are written, before the database closes.
   const workerStopped = worker?.stop() ?? Promise.resolve();
   server.close(() => {
-    void workerStopped.then(() => services.db.close()).then(() => process.exit(0));
+    void workerStopped
+      .then(() => services.usage.close())
+      .then(() => services.db.close())
+      .then(() => process.exit(0));
   });
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'));

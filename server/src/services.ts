@@ -4,6 +4,7 @@ import type { Services } from './env';
 import { systemClock } from './lib/clock';
 import { createLogger, type Logger } from './lib/log';
 import { createMailer } from './lib/mailer';
+import { usageRecorder } from './usage/recorder';
 
 export async function createServices(config: Config, log?: Logger): Promise<Services> {
   const logger = log ?? createLogger(config.logLevel);
@@ -14,5 +15,6 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
     dataDir: config.dataDir,
     log: logger
   });
-  return { config, db, log: logger, clock: systemClock, mailer };
+  const usage = usageRecorder(db, systemClock, logger, { logs: config.requestLogs });
+  return { config, db, log: logger, clock: systemClock, mailer, usage };
 }

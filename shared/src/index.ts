@@ -16,3 +16,4 @@ export * from './roles';
 export * from './businesses';
 export * from './team';
 export * from './webhooks';
+export * from './request-logs';

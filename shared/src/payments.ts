@@ -103,7 +103,19 @@ export const ksPayErrors = {
     status: 400,
     message: 'The following payment method IDs does not exist in DB'
   },
-  invalidOrigin: { code: 13007, status: 403, message: 'Access denied from this origin.' }
+  invalidOrigin: { code: 13007, status: 403, message: 'Access denied from this origin.' },
+  /** Ours (KS Pay documents no such header): the same `Idempotency-Key` with another request. */
+  idempotencyKeyReused: {
+    code: 15001,
+    status: 422,
+    message: 'This Idempotency-Key was already used for a different request'
+  },
+  /** Ours: a request with this `Idempotency-Key` is still running; retry after a moment. */
+  idempotencyKeyInUse: {
+    code: 15002,
+    status: 409,
+    message: 'A request with this Idempotency-Key is still being processed'
+  }
 } as const satisfies Record<string, { code: number; status: number; message: string }>;
 
 export type KsPayErrorName = keyof typeof ksPayErrors;

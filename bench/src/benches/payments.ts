@@ -1,7 +1,12 @@
 import { seedApps } from '../lib/apps';
 import { call, load, median, type LoadOptions, type LoadResult } from '../lib/http';
 import { fmt, type Report } from '../lib/report';
-import { startBareServer, type BenchServer, type LoadedProcess } from '../lib/server';
+import {
+  startBareServer,
+  startBenchServer,
+  type BenchServer,
+  type LoadedProcess
+} from '../lib/server';
 
 /**
  * Benchmarks 1, 2 and 5: the payments API's hot path and token exchange against a bare Hono
@@ -114,6 +119,52 @@ export async function paymentsBenches(server: BenchServer, report: Report, secon
   } finally {
     await bareProcess.stop();
   }
+  // Two fresh servers alike but for REQUEST_LOGS, so neither carries the other's history.
+  const logsOn = await startBenchServer({ TRUST_PROXY: '1' });
+  const logsOff = await startBenchServer({ TRUST_PROXY: '1', REQUEST_LOGS: 'off' });
+  const bareForLogs = await startBareServer(logsOff.sqliteFile);
+  try {
+    await requestLogsBench(logsOn, logsOff, bareForLogs, report, seconds);
+  } finally {
+    await bareForLogs.stop();
+    await logsOff.stop();
+    await logsOn.stop();
+  }
+}
+
+/**
+ * Benchmark 1 with request logs on and off: two servers alike but for `REQUEST_LOGS`, loaded
+ * in turn (on, off, on, off…). Logging appends to a buffer on the request's path and writes
+ * batches off it (server/src/usage/recorder.ts); the budget says that costs under 10 %.
+ */
+async function requestLogsBench(
+  on: BenchServer,
+  off: BenchServer,
+  bareProcess: LoadedProcess,
+  report: Report,
+  seconds: number
+) {
+  const a = await setUp(on, bareProcess);
+  const b = await setUp(off, bareProcess);
+  const load = (server: BenchServer, path: string, headers: Record<string, string>): Load => ({
+    opts: { url: `${server.origin}${path}`, duration: seconds, headers },
+    on: server
+  });
+  const r = await rotate(3, {
+    logsOn: load(on, a.path, a.auth),
+    logsOff: load(off, b.path, b.auth)
+  });
+  const ratio = r.sides.logsOn.rps / r.sides.logsOff.rps;
+  const name = '1 payments API hot path';
+  report.add({ bench: name, figure: 'request logs on', value: describe(r.sides.logsOn) });
+  report.add({ bench: name, figure: 'request logs off', value: describe(r.sides.logsOff) });
+  report.add({
+    bench: name,
+    figure: 'ratio request logs on / off (SQLite)',
+    value: fmt.ratio(ratio),
+    budget: '>= 0.90',
+    pass: ratio >= 0.9 && r.failures === 0
+  });
 }
 
 async function hotPathBench(

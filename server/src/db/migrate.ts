@@ -13,6 +13,7 @@ import * as m011 from './migrations/011_profile';
 import * as m012 from './migrations/012_teams';
 import * as m013 from './migrations/013_invites';
 import * as m014 from './migrations/014_webhooks';
+import * as m015 from './migrations/015_request_logs';
 
 /**
  * Migrations are listed here in order, never edited once landed: a change is a new file.
@@ -32,7 +33,8 @@ const migrations: Record<string, Migration> = {
   '011_profile': m011,
   '012_teams': m012,
   '013_invites': m013,
-  '014_webhooks': m014
+  '014_webhooks': m014,
+  '015_request_logs': m015
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -38,6 +38,8 @@ export interface Database {
   events: EventsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  request_logs: RequestLogsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 /** 012_teams: the organisation that owns apps, keys, domains, transactions and the audit log. */
@@ -431,4 +433,37 @@ export interface WebhookDeliveriesTable {
   claimed_by: string | null;
   claimed_until: string | null;
   created_at: string;
+}
+
+/** 015_request_logs: one `/v1` call, bodies redacted. */
+export interface RequestLogsTable {
+  id: string;
+  app_id: string;
+  key_id: string | null;
+  created_at: string;
+  method: string;
+  path: string;
+  status: number;
+  ks_code: number | null;
+  latency_us: number;
+  ip: string | null;
+  origin: string | null;
+  request_id: string;
+  idempotent_replay: number;
+  request_body: string | null;
+  response_body: string | null;
+}
+
+export interface IdempotencyKeysTable {
+  app_id: string;
+  idempotency_key: string;
+  /** SHA-256 of method, path, x-signature and body. */
+  fingerprint: string;
+  /** Set while the first request runs; null once its answer is stored. */
+  locked_at: string | null;
+  response_status: number | null;
+  /** The answer's JSON, sealed with the secrets key (lib/secret-box.ts). */
+  response_sealed: string | null;
+  created_at: string;
+  expires_at: string;
 }

@@ -43,7 +43,9 @@ export function checkBearer(s: Services, found: BearerState | null): void {
   if (found.appStatus !== 'active') throw new KsPayError('appDisabled');
 }
 
-function callerOf(s: Services, found: ResolvedToken | null): Caller {
+/** The token's app and pair, logged for the app even when the token is then refused. */
+function callerOf(s: Services, c: Context<V1Env>, found: ResolvedToken | null): Caller {
+  if (found) c.set('keyUse', { appId: found.appId, keyId: found.keyId });
   checkBearer(s, found);
   const { app, keyId, secretHash } = found as ResolvedToken;
   if (!app) throw new KsPayError('appDisabled');
@@ -55,7 +57,7 @@ export const requireBearer = (s: Services) => {
   return createMiddleware<V1Env>(async (c, next) => {
     const token = bearerToken(c);
     if (!token) throw new KsPayError('tokenMissing');
-    c.set('caller', callerOf(s, await tokens.resolve(token, 'access')));
+    c.set('caller', callerOf(s, c, await tokens.resolve(token, 'access')));
     await next();
   });
 };
@@ -73,7 +75,7 @@ export const requireBearerOrPublicKey = (s: Services) => {
     const accessKey = c.req.header('x-access-key');
     if (token || !accessKey) {
       if (!token) throw new KsPayError('tokenMissing');
-      c.set('caller', callerOf(s, await tokens.resolve(token, 'access')));
+      c.set('caller', callerOf(s, c, await tokens.resolve(token, 'access')));
       return next();
     }
     const parsed = parseKey(accessKey);
@@ -82,6 +84,7 @@ export const requireBearerOrPublicKey = (s: Services) => {
     if (!origin) throw new KsPayError('invalidOrigin');
     const key = await keyStore(s.db, s.clock).findByPublicKey(accessKey);
     if (!key) throw new KsPayError('keyNotFoundInDB');
+    c.set('keyUse', { appId: key.app_id, keyId: key.id });
     if (!(await domainStore(s.db, s.clock).isAllowed(key.app_id, origin))) {
       throw new KsPayError('invalidOrigin');
     }

@@ -64,3 +64,10 @@ export const CATALOG_CALLER_ERRORS = [
 
 /** A JSON body the route validates; failures are 25 (or the code a refinement names). */
 export const BODY_ERRORS = ['invalidRequest'] as const satisfies readonly KsPayErrorName[];
+
+/** The refusals of `Idempotency-Key` (payments/idempotency.ts). */
+export const IDEMPOTENCY_ERRORS = [
+  'invalidRequest',
+  'idempotencyKeyReused',
+  'idempotencyKeyInUse'
+] as const satisfies readonly KsPayErrorName[];

@@ -13,10 +13,22 @@ export interface Caller {
   secretHash: string | null;
 }
 
+/** The app and key pair a call is made with, once known: its request log belongs to the app. */
+export interface KeyUse {
+  appId: string;
+  keyId: string;
+}
+
 export interface V1Env {
   Variables: {
     requestId: string;
     caller: Caller;
+    /** Set as soon as the call names an app through a key or token (usage/recorder.ts). */
+    keyUse: KeyUse | undefined;
+    /** The answer's JSON, kept by `v1Answer` for the request log and `Idempotency-Key`. */
+    answerJson: string | null;
+    /** The answer is the stored one of an earlier request with the same `Idempotency-Key`. */
+    idempotentReplay: boolean;
     /** The answer's headers, base ones included (`frame.ts`). */
     v1Headers: Readonly<Record<string, string>>;
   };

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { Logger } from '../lib/log';
+import type { Services } from '../env';
 import { hstsPolicy } from '../http/hsts';
 import { logRequest } from '../http/request-log';
+import { clientIp } from '../lib/client-ip';
 import type { V1Env } from './env';
 
 /**
@@ -38,17 +39,44 @@ const REQUEST_ID = /^[\w\-=]{1,255}$/;
  * First under `/v1`: the request id (the merchant's own, or a new UUID) for the log line and
  * the `X-Request-Id` answer header, the answer's extra headers (CORS, Retry-After…) collected
  * in a plain object until `v1Json` builds the answer, and the request's log line
- * (`logRequest`, as the console's `requestLog` writes it).
+ * (`logRequest`, as the console's `requestLog` writes it). A call that named an app (`keyUse`)
+ * is handed to the request log: one append to an in-process buffer, written later in batches
+ * (usage/recorder.ts); the bodies are redacted there, off the request's path.
  */
-export const v1Frame = (base: Readonly<Record<string, string>>, log: Logger) =>
-  createMiddleware<V1Env>(async (c, next) => {
+export const v1Frame = (base: Readonly<Record<string, string>>, s: Services) => {
+  const { log, usage, clock } = s;
+  const { trustProxy } = s.config;
+  return createMiddleware<V1Env>(async (c, next) => {
     const start = performance.now();
     const given = c.req.header('x-request-id');
     c.set('requestId', given && REQUEST_ID.test(given) ? given : randomUUID());
     c.set('v1Headers', base);
     await next();
-    logRequest(log, c, c.get('requestId'), start);
+    const requestId = c.get('requestId');
+    logRequest(log, c, requestId, start);
+    const use = c.get('keyUse');
+    if (!use) return;
+    const { method } = c.req;
+    // The body as the route read it (parsed JSON or text); a body never read is not logged.
+    const cache = c.req.bodyCache as { json?: Promise<unknown>; text?: Promise<string> };
+    const cached = method === 'GET' ? undefined : (cache.json ?? cache.text);
+    usage.record({
+      appId: use.appId,
+      keyId: use.keyId,
+      at: clock.now().getTime(),
+      method,
+      path: c.req.path,
+      status: c.res.status,
+      latencyUs: Math.round((performance.now() - start) * 1000),
+      ip: clientIp(c, trustProxy),
+      origin: c.req.header('origin') ?? null,
+      requestId,
+      idempotentReplay: c.get('idempotentReplay') === true,
+      requestBody: cached ? await cached.catch(() => undefined) : undefined,
+      responseJson: c.get('answerJson') ?? null
+    });
   });
+};
 
 /** Adds a header to the answer this request will get, success or error. */
 export function setV1Header(c: Context<V1Env>, name: string, value: string): void {
@@ -74,6 +102,7 @@ export function v1Answer(
     ...c.get('v1Headers'),
     'x-request-id': c.get('requestId')
   };
+  c.set('answerJson', json);
   if (json === null) {
     delete headers['content-type'];
     return new Response(null, { status, headers });

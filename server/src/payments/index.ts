@@ -73,7 +73,7 @@ export const isV1Path = (path: string) => path === '/v1' || path.startsWith('/v1
 export function v1Routes(s: Services) {
   // Its errors are answered by `v1ErrorHandler`, installed by `createApp` for `/v1` paths.
   const app = new RouteApp<V1Env>({ defaultHook: ksPayHook });
-  app.use('*', v1Frame(v1BaseHeaders(s.config.publicOrigin), s.log));
+  app.use('*', v1Frame(v1BaseHeaders(s.config.publicOrigin), s));
   app.options('*', preflight(s));
   // GET and HEAD have no body: they skip this layer altogether (the hot path is a GET).
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', bodyRules());

@@ -28,7 +28,8 @@ const generateToken = createRoute({
   method: 'post',
   path: '/generate-token/{appId}',
   summary: 'Exchange a key pair for tokens',
-  description: 'accessKey is the public key (kspk_…), secretKey the secret key (kssk_…).',
+  description:
+    'accessKey is the public key (kspk_…), secretKey the secret key (kssk_…). Idempotency-Key is not used by the token routes: a retry is already safe, and a replay would hand out the same tokens twice.',
   tags,
   request: {
     params: z.object({ appId: z.string().describe('App id, e.g. ap_rtk2WdyQR') }),
@@ -117,6 +118,7 @@ export function v1AuthRoutes(s: Services) {
         }
         const key = await keys.findByPublicKey(accessKey);
         if (!key || key.app_id !== appId) throw new KsPayError('keyNotFoundInDB');
+        c.set('keyUse', { appId, keyId: key.id });
         if (!safeEqual(hashToken(secretKey), key.secret_hash))
           throw new KsPayError('invalidSecretKey');
         if (!keyUsable(key, s.clock.now().toISOString())) throw new KsPayError('inactiveKeyInDB');
@@ -133,6 +135,7 @@ export function v1AuthRoutes(s: Services) {
         if (!token) throw new KsPayError('tokenMissing');
         const found = await tokens.resolve(token, 'refresh');
         if (!found) throw new KsPayError('invalidRefreshToken');
+        c.set('keyUse', { appId: found.appId, keyId: found.keyId });
         const now = s.clock.now().toISOString();
         if (found.expiresAt <= now) {
           throw new KsPayError('invalidRefreshToken', { message: 'Refresh token has expired.' });

@@ -18,7 +18,7 @@ import {
   type TxRow
 } from '../store/transactions';
 import { bearerToken, checkBearer } from './auth';
-import type { V1Env } from './env';
+import type { KeyUse, V1Env } from './env';
 import { KsPayError } from './errors';
 
 /**
@@ -54,6 +54,8 @@ export function transactionJsonSqlite(): RawBuilder<string | null> {
 
 /** What decides whether a token may still be used, as the fused read returns it. */
 interface BearerRow {
+  token_app_id: string;
+  token_key_id: string;
   token_expires_at: string;
   key_status: Database['api_keys']['status'];
   key_expires_at: string | null;
@@ -62,6 +64,8 @@ interface BearerRow {
 
 interface CheckedRead {
   bearer: BearerState;
+  /** The token's app and pair, for the request log. */
+  use: KeyUse;
   /** The transaction's answer as JSON text; null when the token's app has no such one. */
   transactionJson: string | null;
 }
@@ -79,6 +83,8 @@ export function transactionReads(s: Services) {
         j.onRef('transactions.app_id', '=', 'access_tokens.app_id').on('transactions.id', '=', txId)
       )
       .select([
+        'access_tokens.app_id as token_app_id',
+        'access_tokens.key_id as token_key_id',
         'access_tokens.expires_at as token_expires_at',
         'api_keys.status as key_status',
         'api_keys.expires_at as key_expires_at',
@@ -95,6 +101,7 @@ export function transactionReads(s: Services) {
   const withColumns = reads.first((tokenHash: string, txId: string) =>
     checkQuery(tokenHash, txId).select(TX_ANSWER_COLUMNS.map((c) => `transactions.${c}` as const))
   );
+  const useOf = (row: BearerRow): KeyUse => ({ appId: row.token_app_id, keyId: row.token_key_id });
   const bearerOf = (row: BearerRow): BearerState => ({
     expiresAt: row.token_expires_at,
     keyStatus: row.key_status,
@@ -111,12 +118,20 @@ export function transactionReads(s: Services) {
     // An id no transaction can have must not reach PostgreSQL: the token is read alone.
     if (!couldBeTransactionId(txId)) {
       const found = await tokens.resolve(token, 'access');
-      return found && { bearer: found, transactionJson: null };
+      return (
+        found && {
+          bearer: found,
+          use: { appId: found.appId, keyId: found.keyId },
+          transactionJson: null
+        }
+      );
     }
     const tokenHash = hashToken(token);
     if (dialect === 'sqlite') {
       const row = await withJson(tokenHash, txId);
-      return row ? { bearer: bearerOf(row), transactionJson: row.transaction_json } : null;
+      return row
+        ? { bearer: bearerOf(row), use: useOf(row), transactionJson: row.transaction_json }
+        : null;
     }
     const row = await withColumns(tokenHash, txId);
     if (!row) return null;
@@ -124,7 +139,7 @@ export function transactionReads(s: Services) {
     // null id.
     const transactionJson =
       row.id !== null ? JSON.stringify(toTransaction(row as TxAnswerRow)) : null;
-    return { bearer: bearerOf(row), transactionJson };
+    return { bearer: bearerOf(row), use: useOf(row), transactionJson };
   };
 }
 
@@ -139,6 +154,7 @@ export function bearerTransaction(s: Services) {
     const token = bearerToken(c);
     if (!token) throw new KsPayError('tokenMissing');
     const found = await read(token, id);
+    if (found) c.set('keyUse', found.use);
     checkBearer(s, found?.bearer ?? null);
     return found?.transactionJson ?? null;
   };

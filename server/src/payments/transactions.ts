@@ -20,10 +20,17 @@ import { bearerTransaction } from './transaction-read';
 import type { V1Env } from './env';
 import { findCurrency, findPaymentMethod, SANDBOX_GATEWAY } from './catalog';
 import { pagination, transactionRange } from './date-range';
-import { BEARER_ERRORS, BODY_ERRORS, bearerAuth, ksPayResponses } from './contract';
+import {
+  BEARER_ERRORS,
+  BODY_ERRORS,
+  IDEMPOTENCY_ERRORS,
+  bearerAuth,
+  ksPayResponses
+} from './contract';
 import { KsPayError, ksPayHook, ok, okJson } from './errors';
 import { setV1Header } from './frame';
 import { emptyBodyIsNone } from './no-body';
+import { idempotencyKeyHeader, idempotent } from './idempotency';
 import {
   signatureDigest,
   signatureMatches,
@@ -41,7 +48,10 @@ const initiate = createRoute({
     'referenceNumber makes this idempotent per app: the same request again answers the same transaction (header Idempotent-Replayed: true); other details with a used referenceNumber answer 409 / -17.',
   tags,
   security: bearerAuth,
-  request: { body: { required: true, ...jsonContent(initiateInput) } },
+  request: {
+    headers: z.object({ 'idempotency-key': idempotencyKeyHeader }),
+    body: { required: true, ...jsonContent(initiateInput) }
+  },
   responses: ksPayResponses(
     {
       status: 201,
@@ -55,7 +65,8 @@ const initiate = createRoute({
       'unauthorizedAccess',
       'currencyNotExists',
       'invalidPaymentMethodIds',
-      'customError'
+      'customError',
+      ...IDEMPOTENCY_ERRORS
     ]
   )
 });
@@ -70,13 +81,21 @@ const processRoute = createRoute({
   security: bearerAuth,
   request: {
     headers: z.object({
-      'x-signature': z.string().describe('hex HMAC-SHA256, see the description')
+      'x-signature': z.string().describe('hex HMAC-SHA256, see the description'),
+      'idempotency-key': idempotencyKeyHeader
     }),
     body: { required: false, ...jsonContent(processInput) }
   },
   responses: ksPayResponses(
     { status: 200, description: 'The settled order', result: processResultSchema },
-    [...BEARER_ERRORS, ...BODY_ERRORS, 'missingInRequest', 'noDataFound', 'unauthorized']
+    [
+      ...BEARER_ERRORS,
+      ...BODY_ERRORS,
+      'missingInRequest',
+      'noDataFound',
+      'unauthorized',
+      ...IDEMPOTENCY_ERRORS
+    ]
   )
 });
 
@@ -139,11 +158,12 @@ export function v1TransactionRoutes(s: Services) {
   const store = transactionStore(s.db, s.clock);
   const bearer = requireBearer(s);
   const bearerAndTransaction = bearerTransaction(s);
+  const once = idempotent(s);
 
   // Every route checks its bearer token first (the route registry's security cases hold each
   // one to it), before the input is.
   return new RouteApp<V1Env>({ defaultHook: ksPayHook })
-    .openapi({ ...initiate, middleware: [bearer] }, async (c) => {
+    .openapi({ ...initiate, middleware: [bearer, once] }, async (c) => {
       const input = c.req.valid('json');
       const { app, keyId, secretHash } = c.get('caller');
       if (input.appId !== undefined && input.appId !== app.id) {
@@ -205,7 +225,7 @@ export function v1TransactionRoutes(s: Services) {
         signature: transactionSignature(secretHash ?? '', tx)
       });
     })
-    .openapi({ ...processRoute, middleware: [bearer, emptyBodyIsNone] }, async (c) => {
+    .openapi({ ...processRoute, middleware: [bearer, once, emptyBodyIsNone] }, async (c) => {
       const signature = c.req.header('x-signature');
       if (!signature) {
         throw new KsPayError('missingInRequest', { message: 'x-signature not present in Request' });

@@ -149,11 +149,6 @@ export function accessTokenStore(database: Db, clock: Clock) {
           }
         ])
         .execute();
-      await db
-        .updateTable('api_keys')
-        .set({ last_used_at: now.toISOString() })
-        .where('id', '=', keyId)
-        .execute();
       await prune(now);
       return {
         accessToken,

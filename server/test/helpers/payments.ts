@@ -12,6 +12,7 @@ export { call, createMerchant, type Merchant, type TestServer };
  * them mid-close (an unhandled FATAL 57P01) after suites that used many connections at once.
  */
 export async function closeServer(t: TestServer): Promise<void> {
+  await t.services.usage.close();
   await t.services.db.close();
   await new Promise((resolve) => setTimeout(resolve, 200));
   await t.close();

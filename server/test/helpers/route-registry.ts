@@ -139,6 +139,17 @@ const notAMember = (path: string, body?: unknown): ForeignCase => ({
   code: 'not_a_member'
 });
 
+/** A request log row of the owner's app (its token exchange, written by a flush). */
+async function ownerLogId(w: World): Promise<string> {
+  await w.t.services.usage.flush();
+  const row = await w.t.services.db.db
+    .selectFrom('request_logs')
+    .select('id')
+    .where('app_id', '=', w.owner.appId)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
 /** A fresh app of the owner's without keys (generating a pair needs one). */
 async function keylessApp(w: World) {
   return createTestApp(w.t, w.owner.merchant);
@@ -642,6 +653,28 @@ export const ROUTES: RegisteredRoute[] = [
     valid: (w) => ({ path: `${app(w)}/transactions.csv` }),
     foreign: (w) => [notFound(`${app(w)}/transactions.csv`)],
     permission: 'read'
+  },
+  // Request logs (issue 17).
+  {
+    method: 'GET',
+    pattern: '/api/apps/:appId/logs',
+    access: 'session',
+    permission: 'read',
+    valid: (w) => ({ path: `${app(w)}/logs?status=2xx&limit=10` }),
+    foreign: (w) => [notFound(`${app(w)}/logs`)]
+  },
+  {
+    method: 'GET',
+    pattern: '/api/apps/:appId/logs/:requestLogId',
+    access: 'session',
+    permission: 'read',
+    async valid(w) {
+      return { path: `${app(w)}/logs/${await ownerLogId(w)}` };
+    },
+    foreign: (w) => [
+      notFound(`${app(w)}/logs/rq_000000000`),
+      notFound(`/api/apps/${w.other.appId}/logs/rq_000000000`)
+    ]
   },
   // Two-factor sign-in and passkeys (issue 14, mfa).
   { method: 'GET', pattern: '/api/mfa', access: 'session', valid: () => ({ path: '/api/mfa' }) },

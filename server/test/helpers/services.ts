@@ -11,6 +11,7 @@ import type { Services } from '../../src/env';
 import { FakeClock } from '../../src/lib/clock';
 import { createLogger } from '../../src/lib/log';
 import type { Mail, Mailer } from '../../src/lib/mailer';
+import { usageRecorder } from '../../src/usage/recorder';
 
 /**
  * PostgreSQL for tests: `TEST_DATABASE_URL` names a database the tests may use to create and
@@ -137,6 +138,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     rateLimits: DEFAULT_RATE_LIMITS,
     secretsKey: TEST_SECRETS_KEY,
     webhooks: { allowPrivateNetworks: true, worker: false },
+    requestLogs: true,
     ...overrides
   };
 }
@@ -156,14 +158,25 @@ export async function testServer(dialect: Dialect, overrides: Partial<Services> 
   });
   const clock = new FakeClock(new Date());
   const mailer = new CapturingMailer();
+  const log = createLogger('debug', sink);
   const services: Services = {
     config: testConfig(),
     db: database.db,
-    log: createLogger('debug', sink),
+    log,
     clock,
     mailer,
+    // Written only when a test flushes (or closes): no background write lands between the
+    // snapshots that assert a request changed nothing.
+    usage: usageRecorder(database.db, overrides.clock ?? clock, log, {
+      logs: true,
+      flushEveryMs: 24 * 60 * 60 * 1000
+    }),
     ...overrides
   };
   const app = createApp(services);
-  return { app, services, clock, mailer, logs, database, close: () => database.drop() };
+  const close = async () => {
+    await services.usage.close();
+    await database.drop();
+  };
+  return { app, services, clock, mailer, logs, database, close };
 }

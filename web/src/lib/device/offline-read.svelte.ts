@@ -32,7 +32,7 @@ export interface ReadRequest<T> {
 const SLOW_MS = 700;
 
 /** No answer at all, or a proxy/gateway standing in for a server that is down. */
-function unreachable(err: ApiRequestError): boolean {
+export function unreachable(err: ApiRequestError): boolean {
   return err.isNetwork || err.status === 502 || err.status === 503 || err.status === 504;
 }
 

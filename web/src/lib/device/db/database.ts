@@ -6,6 +6,7 @@ import {
   type Draft,
   type LocalApp,
   type OutboxEntry,
+  type LocalRequestLog,
   type Snapshot,
   type SyncMeta
 } from './types';
@@ -29,7 +30,13 @@ const V2_STORES = {
  */
 const V3_STORES = { ...V2_STORES, snapshots: 'key, appId' };
 
-export const DB_VERSION = 3;
+/**
+ * v4 adds `requestLogs`: the newest request logs of each app (lib/logs), redacted by the
+ * server before they were ever stored, so the Logs page reads offline with an "as of" time.
+ */
+const V4_STORES = { ...V3_STORES, requestLogs: 'id, appId, [appId+createdAt]' };
+
+export const DB_VERSION = 4;
 
 /** Where a database lives: the real browser's IndexedDB, or a fake-indexeddb factory in tests. */
 export interface DbDeps {
@@ -47,6 +54,7 @@ export class KspayDb extends Dexie {
   outbox!: Table<OutboxEntry, number>;
   meta!: Table<SyncMeta, string>;
   snapshots!: Table<Snapshot, string>;
+  requestLogs!: Table<LocalRequestLog, string>;
   readonly userId: string;
 
   constructor(userId: string, deps: DbDeps = {}) {
@@ -55,6 +63,7 @@ export class KspayDb extends Dexie {
     this.version(1).stores(V1_STORES);
     this.version(2).stores(V2_STORES).upgrade(upgradeToV2);
     this.version(3).stores(V3_STORES);
+    this.version(4).stores(V4_STORES);
     this.on('populate', (tx) => {
       void tx.table('meta').add(freshMeta());
     });

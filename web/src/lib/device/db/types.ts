@@ -1,3 +1,4 @@
+import type { RequestLogDetail } from '@kspay/shared';
 import type { ErrorCode } from '@kspay/shared/errors';
 import type { MutationName } from '@kspay/shared/sync';
 import type { AppRecord } from '@kspay/shared/app-record';
@@ -90,5 +91,11 @@ export interface Snapshot<T = unknown> {
   key: string;
   appId: string;
   data: T;
+  asOf: string;
+}
+
+/** A request log row as this device keeps it, with when the server answered it (`asOf`). */
+export interface LocalRequestLog extends RequestLogDetail {
+  appId: string;
   asOf: string;
 }
