@@ -60,6 +60,10 @@ export interface RateLimits {
   emailChange: RateLimit;
   /** "Resend email" of the verification link, per account. */
   verificationResend: RateLimit;
+  /** Invitations mailed per business (each one mails an address the business chose). */
+  inviteBusiness: RateLimit;
+  /** Invitation links opened (preview, accept) per client IP. */
+  inviteLinkIp: RateLimit;
 }
 
 /** N=2^17, r=8, p=1: 128 MiB and ~0.4 s per hash on one core (OWASP's scrypt minimum). */
@@ -73,7 +77,9 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   forgotPasswordEmail: { max: 3, windowMs: 60 * MINUTE },
   forgotPasswordIp: { max: 10, windowMs: 60 * MINUTE },
   emailChange: { max: 5, windowMs: 60 * MINUTE },
-  verificationResend: { max: 3, windowMs: 60 * MINUTE }
+  verificationResend: { max: 3, windowMs: 60 * MINUTE },
+  inviteBusiness: { max: 20, windowMs: 60 * MINUTE },
+  inviteLinkIp: { max: 30, windowMs: 15 * MINUTE }
 };
 
 /** `RATE_LIMIT_SIGNIN_ACCOUNT=5`, `RATE_LIMIT_SIGNIN_ACCOUNT_WINDOW_SECONDS=900`, … */
@@ -84,7 +90,9 @@ const RATE_LIMIT_ENV: Record<keyof RateLimits, string> = {
   forgotPasswordEmail: 'RATE_LIMIT_FORGOT_PASSWORD_EMAIL',
   forgotPasswordIp: 'RATE_LIMIT_FORGOT_PASSWORD_IP',
   emailChange: 'RATE_LIMIT_EMAIL_CHANGE',
-  verificationResend: 'RATE_LIMIT_VERIFICATION_RESEND'
+  verificationResend: 'RATE_LIMIT_VERIFICATION_RESEND',
+  inviteBusiness: 'RATE_LIMIT_INVITE_BUSINESS',
+  inviteLinkIp: 'RATE_LIMIT_INVITE_LINK_IP'
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -82,13 +82,21 @@ export const auditActions = [
   'key.disabled',
   'key.enabled',
   'domain.added',
-  'domain.removed'
+  'domain.removed',
+  // The team (issue 16): `detail` names the member's address and the role(s).
+  'team.invited',
+  'team.invite_revoked',
+  'team.joined',
+  'team.role_changed',
+  'team.removed',
+  'team.left',
+  'team.ownership_transferred'
 ] as const;
 export const auditEntrySchema = z.object({
   id: z.string(),
   action: z.enum(auditActions),
   keyId: z.string().nullable(),
-  /** regenerated: the grace chosen; domain.*: the origin. */
+  /** regenerated: the grace chosen; domain.*: the origin; team.*: the address and role(s). */
   detail: z.string().nullable(),
   actorEmail: z.string().nullable(),
   ip: z.string().nullable(),

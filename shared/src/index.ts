@@ -13,3 +13,4 @@ export * from './time-zone';
 export * from './profile';
 export * from './mfa';
 export * from './roles';
+export * from './team';

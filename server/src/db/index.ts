@@ -4,7 +4,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema';
-import { migrateToLatest } from './migrate';
+import { migrateTo, migrateToLatest } from './migrate';
 import { kyselyPreparedReads, sqlitePreparedReads, type PreparedReads } from './prepared';
 import { withStatementCache } from './statement-cache';
 
@@ -31,6 +31,8 @@ export interface DbOptions {
   /** SQLite file; defaults to `<dataDir>/kspay.sqlite`. */
   sqliteFile?: string;
   dataDir?: string;
+  /** Tests only: migrate up to this migration instead of the latest (migration tests). */
+  upTo?: string;
 }
 
 /** Opens the database (PostgreSQL when a URL is given, else a SQLite file) and migrates it. */
@@ -73,6 +75,7 @@ export async function openDb(opts: DbOptions): Promise<Db> {
       }
     };
   }
-  await migrateToLatest(result.db);
+  if (opts.upTo) await migrateTo(result.db, opts.upTo);
+  else await migrateToLatest(result.db);
   return result;
 }

@@ -1,3 +1,4 @@
+import type { Role } from '@kspay/shared/roles';
 import type { ColumnType, Generated } from 'kysely';
 
 /**
@@ -31,6 +32,41 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   passkeys: PasskeysTable;
   auth_challenges: AuthChallengesTable;
+  businesses: BusinessesTable;
+  memberships: MembershipsTable;
+  invites: InvitesTable;
+}
+
+/** 012_teams: the organisation that owns apps, keys, domains, transactions and the audit log. */
+export interface BusinessesTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+/** 012_teams: a person's role in a business; one row per (business, person). */
+export interface MembershipsTable {
+  business_id: string;
+  user_id: string;
+  role: 'owner' | 'admin' | 'developer' | 'viewer';
+  created_at: string;
+  /** Last request by this member to this business, written at most once a minute. */
+  last_active_at: string | null;
+}
+
+/** 013_invites: an invitation to join a business; only its token's SHA-256 is stored. */
+export interface InvitesTable {
+  id: string;
+  business_id: string;
+  email: string;
+  role: Role;
+  token_hash: string;
+  /** The member who sent it. */
+  invited_by: string;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  revoked_at: string | null;
 }
 
 /** 010_mfa: the account's authenticator app; the secret sealed under SECRETS_KEY. */
@@ -125,9 +161,9 @@ export interface EmailChangesTable {
   used_at: string | null;
 }
 
-/** 011_profile: the merchant's business details; every field optional. */
+/** 011_profile: the business's details; every field optional. 012: keyed by business. */
 export interface CompanyProfilesTable {
-  user_id: string;
+  business_id: string;
   business_name: string | null;
   website: string | null;
   address: string | null;
@@ -259,7 +295,10 @@ export interface TransactionLocalDayTable {
 
 export interface AuditLogTable {
   id: string;
-  app_id: string;
+  /** 012_teams: the business the action belongs to. */
+  business_id: string;
+  /** Null for actions on the business itself (team actions). */
+  app_id: string | null;
   action: string;
   key_id: string | null;
   detail: string | null;
@@ -280,10 +319,10 @@ export interface AppDomainsTable {
 /** BIGINT: the pg driver reads it as a string, SQLite as a number; stores convert with Number(). */
 type Int8 = ColumnType<number | string, number, number>;
 
-/** 002_apps: registered apps; `user_id` is the merchant. */
+/** 002_apps: registered apps; 012: owned by a business. */
 export interface AppsTable {
   id: string;
-  user_id: string;
+  business_id: string;
   name: string;
   name_key: string;
   email: string;
@@ -295,7 +334,7 @@ export interface AppsTable {
   postal_code: string;
   status: 'active' | 'disabled';
   logo_hash: string | null;
-  /** Per-merchant version of the last change (the pull cursor). */
+  /** Per-business version of the last change (the pull cursor). */
   version: Int8;
   last_client_id: string | null;
   created_at: string;
@@ -313,14 +352,17 @@ export interface AppLogosTable {
   created_at: string;
 }
 
+/** The per-business version counter (store/versions.ts); 012: keyed by business. */
 export interface MerchantVersionsTable {
-  user_id: string;
+  business_id: string;
   version: Int8;
 }
 
+/** One replica of one business in one person's browser (012: `business_id`). */
 export interface SyncClientsTable {
   id: string;
   user_id: string;
+  business_id: string;
   last_mutation_id: Int8;
   created_at: string;
   updated_at: string;

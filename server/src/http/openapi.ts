@@ -12,7 +12,10 @@ const ID_PARAMS: Readonly<Record<string, string>> = {
   keyId: idPattern(ID_PREFIX.key),
   domainId: idPattern(ID_PREFIX.domain),
   sessionId: idPattern(ID_PREFIX.session),
-  passkeyId: idPattern(ID_PREFIX.passkey)
+  passkeyId: idPattern(ID_PREFIX.passkey),
+  businessId: idPattern(ID_PREFIX.business),
+  inviteId: idPattern(ID_PREFIX.invite),
+  userId: idPattern(ID_PREFIX.user)
 };
 
 /** `/apps/{appId}/keys/{keyId}` as the router matches it: `/apps/:appId/keys/:keyId{ak_…}`. */

@@ -1,5 +1,6 @@
-import type { Db } from '../db';
+import { withTx, type Db } from '../db';
 import { isUniqueViolation } from '../db/unique';
+import { businessStore, ownBusinessName } from './businesses';
 import type { Clock } from '../lib/clock';
 import { newId } from '@kspay/shared/ids';
 
@@ -62,11 +63,20 @@ export function userStore(database: Db, clock: Clock) {
         created_at: now,
         updated_at: now
       };
-      try {
-        await db
+      // Every account starts as the Owner of its own business, in the same transaction.
+      const insert = async (database: Db) => {
+        await database.db
           .insertInto('users')
           .values({ ...row, time_zone: input.timeZone ?? 'UTC' })
           .execute();
+        await businessStore(database, clock).create({
+          name: ownBusinessName(input.name),
+          ownerId: row.id
+        });
+      };
+      try {
+        if (db.isTransaction) await insert(database);
+        else await db.transaction().execute((trx) => insert(withTx(database, trx)));
       } catch (err) {
         if (isUniqueViolation(err)) throw new EmailTakenError();
         throw err;

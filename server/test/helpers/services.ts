@@ -52,12 +52,15 @@ export function describeEachDialect(name: string, fn: (dialect: Dialect) => void
   }
 }
 
-/** A fresh, empty, migrated database of the given dialect; `drop()` removes it. */
-export async function freshDatabase(dialect: Dialect) {
+/**
+ * A fresh, empty, migrated database of the given dialect (up to `upTo` if given, else the
+ * latest migration); `drop()` removes it.
+ */
+export async function freshDatabase(dialect: Dialect, upTo?: string) {
   if (dialect === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kspay-test-'));
     const file = path.join(dir, 'test.sqlite');
-    const db = await openDb({ sqliteFile: file });
+    const db = await openDb({ sqliteFile: file, ...(upTo ? { upTo } : {}) });
     return {
       db,
       file,
@@ -75,7 +78,7 @@ export async function freshDatabase(dialect: Dialect) {
   await admin.end();
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
-  const db = await openDb({ databaseUrl: url.toString() });
+  const db = await openDb({ databaseUrl: url.toString(), ...(upTo ? { upTo } : {}) });
   return {
     db,
     file: undefined as string | undefined,

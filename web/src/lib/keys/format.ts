@@ -56,7 +56,14 @@ const actionTexts: Record<AuditEntry['action'], string> = {
   'key.disabled': 'Disabled a key pair',
   'key.enabled': 'Enabled a key pair',
   'domain.added': 'Added a domain',
-  'domain.removed': 'Removed a domain'
+  'domain.removed': 'Removed a domain',
+  'team.invited': 'Invited a member',
+  'team.invite_revoked': 'Revoked an invitation',
+  'team.joined': 'Joined the team',
+  'team.role_changed': 'Changed a role',
+  'team.removed': 'Removed a member',
+  'team.left': 'Left the team',
+  'team.ownership_transferred': 'Transferred ownership'
 };
 
 const graceTexts: Record<string, string> = {
