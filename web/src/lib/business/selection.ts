@@ -2,7 +2,11 @@ import { roleSchema } from '@kspay/shared/roles';
 import { z } from 'zod';
 
 /** A business the signed-in person belongs to, and their role in it (no secret). */
-export const businessSummarySchema = z.object({ id: z.string(), name: z.string(), role: roleSchema });
+export const businessSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: roleSchema
+});
 export type BusinessSummary = z.infer<typeof businessSummarySchema>;
 
 const rememberedSchema = z.object({ list: z.array(businessSummarySchema) });
@@ -29,10 +33,7 @@ export function chooseBusiness(
   remembered: string | null
 ): BusinessSummary | null {
   return (
-    list.find((b) => b.id === remembered) ??
-    list.find((b) => b.role === 'owner') ??
-    list[0] ??
-    null
+    list.find((b) => b.id === remembered) ?? list.find((b) => b.role === 'owner') ?? list[0] ?? null
   );
 }
 

@@ -2,7 +2,7 @@ import {
   inviteResponseSchema,
   invitePreviewSchema,
   joinedBusinessSchema,
-  memberResponseSchema,
+  teamMemberSchema,
   teamResponseSchema,
   type InviteAcceptInput,
   type InviteInput,
@@ -53,7 +53,7 @@ export async function changeRole(
       json: { role }
     })
   );
-  return memberResponseSchema.parse(await res.json()).member;
+  return teamMemberSchema.parse(await res.json());
 }
 
 /** "Remove", or "Leave" when `userId` is the caller. */

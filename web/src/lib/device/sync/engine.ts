@@ -230,9 +230,7 @@ export class SyncEngine {
   }
 
   #background(): void {
-    (this.#opts.requestBackgroundSync ?? requestBackgroundSync)(this.db).catch(
-      () => undefined
-    );
+    (this.#opts.requestBackgroundSync ?? requestBackgroundSync)(this.db).catch(() => undefined);
   }
 
   async #loop(): Promise<void> {

@@ -44,9 +44,9 @@ export async function deleteReplica(
  */
 export async function deleteLocalData(userId: string, deps: DbDeps = {}): Promise<void> {
   const factory = deps.indexedDB ?? globalThis.indexedDB;
-  const names = (await factory.databases()).map((d) => d.name ?? '');
+  const databases = (await factory.databases()).map((d) => d.name ?? '');
   await Promise.all(
-    names.filter((n) => isReplicaOf(userId, n)).map((n) => new Dexie(n, deps).delete())
+    databases.filter((n) => isReplicaOf(userId, n)).map((n) => new Dexie(n, deps).delete())
   );
   const caches = globalThis.caches as CacheStorage | undefined;
   if (!caches) return;

@@ -26,6 +26,12 @@ export async function realServer() {
   let app = t.app;
   let cookie = m.cookie;
   const extraDbs: Db[] = [];
+  // The business sign-up made for the merchant: the replica's, in every sync request.
+  const { business_id: businessId } = await t.services.db.db
+    .selectFrom('memberships')
+    .select('business_id')
+    .where('user_id', '=', m.id)
+    .executeTakeFirstOrThrow();
 
   const fetch: FetchLike = async (input, init) => {
     const headers = new Headers(init.headers);
@@ -36,6 +42,7 @@ export async function realServer() {
 
   return {
     merchantId: m.id,
+    businessId,
     fetch,
     /** Every live app of the merchant as the server has it (a pull from scratch), by id. */
     async rows(): Promise<AppRecord[]> {
@@ -43,6 +50,7 @@ export async function realServer() {
       for (let cursor = 0, more = true; more;) {
         const body = {
           clientId: 'cl_observer0observer0',
+          businessId,
           schemaVersion: SYNC_SCHEMA_VERSION,
           cursor,
           rejectionsAfter: 0
