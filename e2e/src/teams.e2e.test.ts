@@ -133,7 +133,9 @@ describe.skipIf(!hasChromium)('teams', () => {
     await shoot(mp, 'teams-switcher', false);
     const ownBusiness = items.filter({ hasNotText: owner.name });
     await ownBusiness.click();
-    await mp.getByRole('heading', { name: 'You have not registered any Application yet' }).waitFor();
+    await mp
+      .getByRole('heading', { name: 'You have not registered any Application yet' })
+      .waitFor();
     expect(await mp.getByRole('link', { name: 'Kulfi Corner' }).count()).toBe(0);
     const [mine] = await registerAppsViaSync(mp, ['Member Own Shop']);
     expect(mine).toBeDefined();
@@ -152,7 +154,7 @@ describe.skipIf(!hasChromium)('teams', () => {
     await Promise.all([ctx.close(), joined.ctx.close()]);
   });
 
-  it("a change queued offline is refused with its reason after the Owner demotes its author to Viewer, and stays listed", async () => {
+  it('a change queued offline is refused with its reason after the Owner demotes its author to Viewer, and stays listed', async () => {
     const { ctx, page } = await ownerWithApp('Dosa Express');
     const member = merchant('demoted');
     const link = await invite(page, member.email, 'Developer');
@@ -178,7 +180,9 @@ describe.skipIf(!hasChromium)('teams', () => {
     await memberCtx.setOffline(false);
     await mp.getByRole('status', { name: 'Sync status' }).getByRole('button').click();
     const details = mp.getByRole('dialog', { name: 'Sync details' });
-    const refused = details.getByRole('listitem').filter({ hasText: 'Your role no longer allows this' });
+    const refused = details
+      .getByRole('listitem')
+      .filter({ hasText: 'Your role no longer allows this' });
     await refused.waitFor({ timeout: 20_000 });
     await shoot(mp, 'teams-role-refusal');
     // Kept, never dropped: after a reload it is still listed with its reason.

@@ -58,18 +58,27 @@ export async function dropBusiness(
 }
 
 /**
+ * Asks the server for the person's businesses again (coming back to the tab, or after another
+ * tab deleted the open replica). A role change shows at once; a business no longer listed is
+ * dropped from this device with a word to the person, and another one opens.
+ */
+export async function recheckBusinesses(): Promise<void> {
+  const before = businesses.current;
+  await businesses.refresh().catch(() => null);
+  if (before && !businesses.list.some((b) => b.id === before.id)) {
+    await dropBusiness(before.id, true, before.name);
+  } else if (!local.current && businesses.current) {
+    await openCurrent();
+  }
+}
+
+/**
  * Another tab deleted the open replica: it signed this person out, or it learnt they are no
  * longer a member of this business. The server tells which.
  */
 export async function followWipe(): Promise<void> {
-  const lost = businesses.current;
   await local.close();
   await session.refresh();
   if (session.status !== 'signed-in') return; // the shell goes to the sign-in page
-  await businesses.refresh().catch(() => null);
-  if (lost && !businesses.list.some((b) => b.id === lost.id)) {
-    await dropBusiness(lost.id, true, lost.name);
-  } else {
-    await openCurrent();
-  }
+  await recheckBusinesses();
 }
