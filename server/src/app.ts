@@ -27,9 +27,12 @@ import { overviewRoutes } from './console/overview';
 import { accountRoutes } from './console/account';
 import { profileRoutes } from './console/profile';
 import { sessionRoutes } from './console/sessions';
+import { businessRoutes } from './console/businesses';
 import { companyRoutes } from './console/company';
 import { mfaRoutes } from './console/mfa';
 import { passkeyRoutes } from './console/passkeys';
+import { teamRoutes } from './console/team';
+import { inviteRoutes } from './console/invites';
 import { transactionHistoryRoutes } from './console/transactions';
 import { isV1Path, mountPaymentsApi } from './payments';
 import type { V1Env } from './payments/env';
@@ -45,9 +48,12 @@ function apiRoutes(s: Services) {
     .route('/account', accountRoutes(s))
     .route('/profile', profileRoutes(s))
     .route('/sessions', sessionRoutes(s))
-    .route('/company', companyRoutes(s))
+    .route('/businesses', businessRoutes(s))
+    .route('/businesses', companyRoutes(s))
     .route('/mfa', mfaRoutes(s))
     .route('/passkeys', passkeyRoutes(s))
+    .route('/businesses', teamRoutes(s))
+    .route('/invites', inviteRoutes(s))
     .route('/sync', syncRoutes(s))
     .route('/apps', appRoutes(s))
     .route('/apps', keysRoutes(s))

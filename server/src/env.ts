@@ -1,3 +1,4 @@
+import type { Role } from '@kspay/shared/roles';
 import type { Config } from './config';
 import type { Db } from './db';
 import type { Clock } from './lib/clock';
@@ -31,4 +32,15 @@ export interface AppEnv {
     /** Set by `requireSession` on protected routes. */
     session: SessionContext;
   };
+}
+
+/** The caller's membership in the business a route acts on, read fresh on every request. */
+export interface MemberContext {
+  businessId: string;
+  role: Role;
+}
+
+/** Routes that act on one business (`/api/businesses/:businessId/…`, `/api/apps/:appId/…`). */
+export interface BusinessEnv extends AppEnv {
+  Variables: AppEnv['Variables'] & { member: MemberContext };
 }

@@ -171,7 +171,7 @@ describeEachDialect(
       const row = await db
         .selectFrom('apps')
         .selectAll()
-        .where('user_id', '=', m.id)
+        .where('business_id', '=', m.businessId)
         .executeTakeFirstOrThrow();
       const copy = { ...row, id: newAppId(), version: 999_999 };
       await expect(db.insertInto('apps').values(copy).execute()).rejects.toThrow();

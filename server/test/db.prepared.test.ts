@@ -55,7 +55,8 @@ describeEachDialect('prepared reads', (dialect) => {
     const read = db.reads.first((email: string) =>
       db.db
         .selectFrom('users')
-        .leftJoin('apps', 'apps.user_id', 'users.id')
+        .leftJoin('memberships', 'memberships.user_id', 'users.id')
+        .leftJoin('apps', 'apps.business_id', 'memberships.business_id')
         .select(['users.id', 'users.email', 'users.name', 'users.created_at'])
         .select(['apps.id as app_id', 'apps.version as app_version'])
         .select(sql<number>`41 + 1`.as('answer'))
@@ -64,7 +65,8 @@ describeEachDialect('prepared reads', (dialect) => {
     );
     const expected = await db.db
       .selectFrom('users')
-      .leftJoin('apps', 'apps.user_id', 'users.id')
+      .leftJoin('memberships', 'memberships.user_id', 'users.id')
+      .leftJoin('apps', 'apps.business_id', 'memberships.business_id')
       .select(['users.id', 'users.email', 'users.name', 'users.created_at'])
       .select(['apps.id as app_id', 'apps.version as app_version'])
       .select(sql<number>`41 + 1`.as('answer'))

@@ -315,10 +315,11 @@ describeEachDialect('migration 012_teams', (dialect) => {
       .selectAll()
       .where('id', '=', 'ap_North0002')
       .executeTakeFirstOrThrow();
+    const copy = { ...row, version: Number(row.version) };
     await expect(
       k
         .insertInto('apps')
-        .values({ ...row, id: 'ap_Dup000001' })
+        .values({ ...copy, id: 'ap_Dup000001' })
         .execute()
     ).rejects.toThrow();
     await k
@@ -352,7 +353,7 @@ describeEachDialect('migration 012_teams', (dialect) => {
     await expect(
       k
         .insertInto('apps')
-        .values({ ...row, id: 'ap_Orphan001', business_id: 'bu_Nobody001' })
+        .values({ ...copy, id: 'ap_Orphan001', business_id: 'bu_Nobody001' })
         .execute()
     ).rejects.toThrow();
   });

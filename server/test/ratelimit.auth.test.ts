@@ -13,7 +13,9 @@ const limits: RateLimits = {
   forgotPasswordEmail: { max: 2, windowMs: 60 * MIN },
   forgotPasswordIp: { max: 4, windowMs: 60 * MIN },
   emailChange: { max: 2, windowMs: 60 * MIN },
-  verificationResend: { max: 2, windowMs: 60 * MIN }
+  verificationResend: { max: 2, windowMs: 60 * MIN },
+  inviteBusiness: { max: 2, windowMs: 60 * MIN },
+  inviteLinkIp: { max: 2, windowMs: 15 * MIN }
 };
 
 describeEachDialect('rate limits on accounts endpoints', (dialect) => {

@@ -52,7 +52,11 @@ describeEachDialect('sync: a pull racing concurrent writers', (dialect) => {
     while ((await readOnce()).hasMore);
 
     const { db } = t.services.db;
-    const stored = await db.selectFrom('apps').select('id').where('user_id', '=', m.id).execute();
+    const stored = await db
+      .selectFrom('apps')
+      .select('id')
+      .where('business_id', '=', m.businessId)
+      .execute();
     expect(stored).toHaveLength(WRITERS * CREATES_EACH);
     expect([...pulled].sort()).toEqual(stored.map((r) => r.id).sort());
     expect(pulls).toBeGreaterThan(2);

@@ -83,6 +83,10 @@ export const auditActions = [
   'key.enabled',
   'domain.added',
   'domain.removed',
+  'app.registered',
+  'app.updated',
+  'app.enabled',
+  'app.disabled',
   // The team (issue 16): `detail` names the member's address and the role(s).
   'team.invited',
   'team.invite_revoked',
@@ -98,6 +102,8 @@ export const auditEntrySchema = z.object({
   keyId: z.string().nullable(),
   /** regenerated: the grace chosen; domain.*: the origin; team.*: the address and role(s). */
   detail: z.string().nullable(),
+  /** The member who acted (null once their account is gone). */
+  actorName: z.string().nullable(),
   actorEmail: z.string().nullable(),
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),

@@ -13,4 +13,5 @@ export * from './time-zone';
 export * from './profile';
 export * from './mfa';
 export * from './roles';
+export * from './businesses';
 export * from './team';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { errorCodes } from './errors';
-import { clientIdSchema } from './ids';
+import { businessIdSchema, clientIdSchema } from './ids';
 
 /**
  * The sync protocol (DESIGN.md §4) as types both sides validate with.
@@ -8,7 +8,7 @@ import { clientIdSchema } from './ids';
  * Upload is Replicache-style: each browser database is a client with its own id; its
  * mutations are numbered 1, 2, 3… and the server applies mutation n only when it has applied
  * n-1 (same transaction as the change), so a replayed batch changes nothing and a gap is
- * refused. Download is a cursor: every row a merchant can see carries the per-merchant
+ * refused. Download is a cursor: every row a business owns carries the per-business
  * version stamped when it last changed, and a pull returns rows with a version above the
  * cursor, tombstones included.
  */
@@ -37,6 +37,8 @@ export const mutationSchema = z.strictObject({
 export type Mutation = z.infer<typeof mutationSchema>;
 
 export const pushRequestSchema = z.strictObject({
+  /** The business this replica belongs to; a non-member is answered 403 `not_a_member`. */
+  businessId: businessIdSchema,
   clientId: clientIdSchema,
   schemaVersion: z.number().int(),
   mutations: z.array(mutationSchema).max(MAX_MUTATIONS_PER_PUSH)
@@ -62,6 +64,8 @@ export const pushResponseSchema = z.object({
 export type PushResponse = z.infer<typeof pushResponseSchema>;
 
 export const pullRequestSchema = z.strictObject({
+  /** The business this replica belongs to; a non-member is answered 403 `not_a_member`. */
+  businessId: businessIdSchema,
   clientId: clientIdSchema,
   schemaVersion: z.number().int(),
   /** Highest version the client has applied; 0 on a fresh client. */

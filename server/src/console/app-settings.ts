@@ -10,14 +10,19 @@ import { z } from 'zod';
 import { jsonContent } from '../http/openapi';
 import type { Services } from '../env';
 import {
-  APP_ERRORS,
+  APP_MEMBER_ERRORS,
   BODY_ERRORS,
   WRITE_ERRORS,
   apiResponses,
   appIdParam,
   sessionAuth
 } from './contract';
-import { actorOf, appScopedRoutes, requireRecentAuth } from './middleware/app-owner';
+import {
+  actorOf,
+  appScopedRoutes,
+  requirePermission,
+  requireRecentAuth
+} from './middleware/app-owner';
 import { auditStore } from '../store/audit';
 import { domainStore } from '../store/domains';
 
@@ -32,7 +37,7 @@ const auditList = createRoute({
   request: { params: appIdParam, query: auditQuerySchema },
   responses: apiResponses(
     { 200: { description: 'Entries', ...jsonContent(auditListResponseSchema) } },
-    [...APP_ERRORS, 'validation_failed']
+    [...APP_MEMBER_ERRORS, 'validation_failed']
   )
 });
 
@@ -45,7 +50,7 @@ const domainList = createRoute({
   request: { params: appIdParam },
   responses: apiResponses(
     { 200: { description: 'Domains', ...jsonContent(domainListResponseSchema) } },
-    APP_ERRORS
+    APP_MEMBER_ERRORS
   )
 });
 
@@ -60,7 +65,7 @@ const domainAdd = createRoute({
   request: { params: appIdParam, body: { required: true, ...jsonContent(addDomainInput) } },
   responses: apiResponses(
     { 201: { description: 'The domain', ...jsonContent(z.object({ domain: domainSchema })) } },
-    [...APP_ERRORS, ...WRITE_ERRORS, ...BODY_ERRORS, 'conflict', 'reauthentication_required']
+    [...APP_MEMBER_ERRORS, ...WRITE_ERRORS, ...BODY_ERRORS, 'conflict', 'reauthentication_required']
   )
 });
 
@@ -74,7 +79,7 @@ const domainRemove = createRoute({
   security: sessionAuth,
   request: { params: appIdParam.extend({ domainId: z.string().describe('dm_…') }) },
   responses: apiResponses({ 204: { description: 'Removed' } }, [
-    ...APP_ERRORS,
+    ...APP_MEMBER_ERRORS,
     ...WRITE_ERRORS,
     'reauthentication_required'
   ])
@@ -89,18 +94,20 @@ const domainRemove = createRoute({
 export function appSettingsRoutes(s: Services) {
   const audit = auditStore(s.db, s.clock);
   const domains = domainStore(s.db, s.clock);
-  const recent = requireRecentAuth(s);
+  const change = [requirePermission('integrations.write'), requireRecentAuth(s)];
   return appScopedRoutes(s, 'audit', 'domains', 'domains/*')
-    .openapi(auditList, async (c) =>
+    .openapi({ ...auditList, middleware: [requirePermission('read')] }, async (c) =>
       c.json(await audit.list(c.get('app').id, c.req.valid('query')), 200)
     )
-    .openapi(domainList, async (c) => c.json({ domains: await domains.list(c.get('app').id) }, 200))
-    .openapi({ ...domainAdd, middleware: [recent] }, async (c) => {
+    .openapi({ ...domainList, middleware: [requirePermission('read')] }, async (c) =>
+      c.json({ domains: await domains.list(c.get('app').id) }, 200)
+    )
+    .openapi({ ...domainAdd, middleware: change }, async (c) => {
       const { origin } = c.req.valid('json');
       const domain = await domains.add(c.get('app').id, origin, actorOf(c, s));
       return c.json({ domain }, 201);
     })
-    .openapi({ ...domainRemove, middleware: [recent] }, async (c) => {
+    .openapi({ ...domainRemove, middleware: change }, async (c) => {
       await domains.remove(c.get('app').id, c.req.param('domainId'), actorOf(c, s));
       return c.body(null, 204);
     });

@@ -1,53 +1,59 @@
 import { createRoute } from '@hono/zod-openapi';
 import { companyProfileInput, companyProfileSchema } from '@kspay/shared/company';
-import type { AppEnv, Services } from '../env';
-import { jsonContent, RouteApp } from '../http/openapi';
+import { businessParamsSchema } from '@kspay/shared/businesses';
+import type { Services } from '../env';
+import { jsonContent } from '../http/openapi';
 import { companyProfileStore } from '../store/company-profiles';
-import { apiHook } from './validate';
-import { BODY_ERRORS, WRITE_ERRORS, apiResponses, sessionAuth } from './contract';
-import { requireSession } from './middleware/session';
+import { BODY_ERRORS, BUSINESS_ERRORS, WRITE_ERRORS, apiResponses, sessionAuth } from './contract';
+import { businessScopedRoutes } from './middleware/business-member';
+import { requirePermission } from './middleware/app-owner';
 
-const tags = ['Merchant console: profile'];
+const tags = ['Merchant console: business'];
 
 const read = createRoute({
   method: 'get',
-  path: '/',
-  summary: "The merchant's company profile (every field null until saved)",
+  path: '/{businessId}/company',
+  summary: "The business's company profile (every field null until saved)",
   tags,
   security: sessionAuth,
+  request: { params: businessParamsSchema },
   responses: apiResponses(
     { 200: { description: 'The company profile', ...jsonContent(companyProfileSchema) } },
-    ['unauthorized']
+    BUSINESS_ERRORS
   )
 });
 
 const save = createRoute({
   method: 'patch',
-  path: '/',
+  path: '/{businessId}/company',
   summary:
     'Save the company profile: business name, website (https), address, country, state, city, postcode — all optional; a field left out is cleared',
   tags,
   security: sessionAuth,
   request: {
+    params: businessParamsSchema,
     body: { content: { 'application/json': { schema: companyProfileInput } }, required: true }
   },
   responses: apiResponses(
     { 200: { description: 'The profile as saved', ...jsonContent(companyProfileSchema) } },
-    [...WRITE_ERRORS, ...BODY_ERRORS, 'unauthorized']
+    [...WRITE_ERRORS, ...BODY_ERRORS, ...BUSINESS_ERRORS]
   )
 });
 
-/** `GET`/`PATCH /api/company`: the signed-in merchant's own company profile, nobody else's. */
+/**
+ * `GET`/`PATCH /api/businesses/:businessId/company`, mounted at `/api/businesses`: the
+ * business's company profile. Every member may read it; Owners and Admins change it.
+ */
 export function companyRoutes(s: Services) {
   const profiles = companyProfileStore(s.db, s.clock);
-  const app = new RouteApp<AppEnv>({ defaultHook: apiHook });
-  app.use('/', requireSession(s));
-  return app
-    .openapi(read, async (c) => c.json(await profiles.get(c.get('session').userId), 200))
-    .openapi(save, async (c) => {
-      const { userId } = c.get('session');
-      const saved = await profiles.save(userId, c.req.valid('json'));
-      s.log.info({ userId }, 'company profile saved');
+  return businessScopedRoutes(s, 'company')
+    .openapi({ ...read, middleware: [requirePermission('read')] }, async (c) =>
+      c.json(await profiles.get(c.get('member').businessId), 200)
+    )
+    .openapi({ ...save, middleware: [requirePermission('business.write')] }, async (c) => {
+      const { businessId } = c.get('member');
+      const saved = await profiles.save(businessId, c.req.valid('json'));
+      s.log.info({ businessId, userId: c.get('session').userId }, 'company profile saved');
       return c.json(saved, 200);
     });
 }

@@ -20,6 +20,20 @@ export const BODY_ERRORS = [
 ] as const satisfies readonly ErrorCode[];
 /** `requireSession` and `requireOwnedApp`: signed out, or not this merchant's app. */
 export const APP_ERRORS = ['unauthorized', 'not_found'] as const satisfies readonly ErrorCode[];
+/**
+ * `appScopedRoutes` + `requirePermission`: signed out, not an app of the caller's businesses,
+ * or a role that does not allow the action.
+ */
+export const APP_MEMBER_ERRORS = [
+  ...APP_ERRORS,
+  'forbidden_role'
+] as const satisfies readonly ErrorCode[];
+/** `businessScopedRoutes` + `requirePermission`: signed out, not a member, or the role. */
+export const BUSINESS_ERRORS = [
+  'unauthorized',
+  'not_a_member',
+  'forbidden_role'
+] as const satisfies readonly ErrorCode[];
 
 /**
  * A `/api` route's answers: `success` as written (its types are what the web client's

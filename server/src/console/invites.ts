@@ -81,7 +81,10 @@ const accept = createRoute({
   responses: apiResponses(
     {
       200: { description: 'Joined', ...jsonContent(joinedBusinessSchema) },
-      201: { description: 'Account created, joined and signed in', ...jsonContent(joinedBusinessSchema) }
+      201: {
+        description: 'Account created, joined and signed in',
+        ...jsonContent(joinedBusinessSchema)
+      }
     },
     [
       ...WRITE_ERRORS,
@@ -195,7 +198,10 @@ export function inviteRoutes(s: Services) {
         const session = await sessionStore(db, clock).create(user.id, meta(c));
         return { userId: user.id, session };
       });
-      s.log.info({ userId: joined.userId, businessId: joined.business.id }, 'signed up by invitation');
+      s.log.info(
+        { userId: joined.userId, businessId: joined.business.id },
+        'signed up by invitation'
+      );
       setSessionCookie(c, config.publicOrigin, joined.session.token);
       return c.json({ business: joined.business }, 201);
     });

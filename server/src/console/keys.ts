@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { jsonContent } from '../http/openapi';
 import type { Services } from '../env';
 import {
-  APP_ERRORS,
+  APP_MEMBER_ERRORS,
   BODY_ERRORS,
   WRITE_ERRORS,
   apiResponses,
@@ -19,6 +19,7 @@ import {
 import {
   actorOf,
   appScopedRoutes,
+  requirePermission,
   requireRecentAuth,
   requireVerifiedEmail
 } from './middleware/app-owner';
@@ -26,7 +27,7 @@ import { keyStore } from '../store/keys';
 
 const tags = ['Merchant console: keys'];
 /** Key actions need a password entered in the last 10 minutes (`requireRecentAuth`). */
-const ACTION_ERRORS = [...APP_ERRORS, ...WRITE_ERRORS, 'reauthentication_required'] as const;
+const ACTION_ERRORS = [...APP_MEMBER_ERRORS, ...WRITE_ERRORS, 'reauthentication_required'] as const;
 const keyParams = appIdParam.extend({
   keyId: z.string().describe('Key pair id, e.g. ak_4Xq0cVb2L')
 });
@@ -40,7 +41,7 @@ const list = createRoute({
   request: { params: appIdParam },
   responses: apiResponses(
     { 200: { description: 'Key pairs', ...jsonContent(keyListResponseSchema) } },
-    APP_ERRORS
+    APP_MEMBER_ERRORS
   )
 });
 
@@ -104,12 +105,15 @@ const enable = keyAction('enable', 'Enable a disabled pair that was not replaced
  */
 export function keysRoutes(s: Services) {
   const keys = keyStore(s.db, s.clock);
-  const recent = requireRecentAuth(s);
+  const manage = requirePermission('keys.manage');
+  const recent = [manage, requireRecentAuth(s)];
   // Minting a secret needs a proven address; disabling one never does.
-  const mint = [requireVerifiedEmail(), recent];
+  const mint = [manage, requireVerifiedEmail(), requireRecentAuth(s)];
 
   return appScopedRoutes(s, 'keys', 'keys/*')
-    .openapi(list, async (c) => c.json({ keys: await keys.list(c.get('app').id) }, 200))
+    .openapi({ ...list, middleware: [requirePermission('keys.read')] }, async (c) =>
+      c.json({ keys: await keys.list(c.get('app').id) }, 200)
+    )
     .openapi({ ...generate, middleware: mint }, async (c) => {
       const created = await keys.generate(c.get('app').id, actorOf(c, s));
       c.header('Cache-Control', 'no-store');
@@ -126,10 +130,10 @@ export function keysRoutes(s: Services) {
       c.header('Cache-Control', 'no-store');
       return c.json(created, 201);
     })
-    .openapi({ ...disable, middleware: [recent] }, async (c) =>
+    .openapi({ ...disable, middleware: recent }, async (c) =>
       c.json({ key: await keys.disable(c.get('app').id, c.req.param('keyId'), actorOf(c, s)) }, 200)
     )
-    .openapi({ ...enable, middleware: [recent] }, async (c) =>
+    .openapi({ ...enable, middleware: recent }, async (c) =>
       c.json({ key: await keys.enable(c.get('app').id, c.req.param('keyId'), actorOf(c, s)) }, 200)
     );
 }

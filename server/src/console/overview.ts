@@ -2,8 +2,8 @@ import { createRoute } from '@hono/zod-openapi';
 import { overviewQuerySchema, overviewSchema, type Overview } from '@kspay/shared';
 import { jsonContent } from '../http/openapi';
 import type { Services } from '../env';
-import { APP_ERRORS, apiResponses, appIdParam, sessionAuth } from './contract';
-import { appScopedRoutes } from './middleware/app-owner';
+import { APP_MEMBER_ERRORS, apiResponses, appIdParam, sessionAuth } from './contract';
+import { appScopedRoutes, requirePermission } from './middleware/app-owner';
 import { metricsStore } from '../store/metrics';
 import { userStore } from '../store/users';
 
@@ -16,7 +16,7 @@ const overview = createRoute({
   request: { params: appIdParam, query: overviewQuerySchema },
   responses: apiResponses(
     { 200: { description: 'The overview', ...jsonContent(overviewSchema) } },
-    [...APP_ERRORS, 'validation_failed']
+    [...APP_MEMBER_ERRORS, 'validation_failed']
   )
 });
 
@@ -28,10 +28,13 @@ const overview = createRoute({
 export function overviewRoutes(s: Services) {
   const metrics = metricsStore(s.db, s.clock);
   const users = userStore(s.db, s.clock);
-  return appScopedRoutes(s, 'overview').openapi(overview, async (c) => {
-    const { days } = c.req.valid('query');
-    const timeZone = (await users.timeZone(c.get('session').userId)) ?? 'UTC';
-    const answer: Overview = await metrics.overview(c.get('app').id, days, timeZone);
-    return c.json(answer, 200);
-  });
+  return appScopedRoutes(s, 'overview').openapi(
+    { ...overview, middleware: [requirePermission('read')] },
+    async (c) => {
+      const { days } = c.req.valid('query');
+      const timeZone = (await users.timeZone(c.get('session').userId)) ?? 'UTC';
+      const answer: Overview = await metrics.overview(c.get('app').id, days, timeZone);
+      return c.json(answer, 200);
+    }
+  );
 }

@@ -13,7 +13,9 @@ import { jsonContent, RouteApp } from '../http/openapi';
 import { apiHook } from './validate';
 import { BODY_ERRORS, WRITE_ERRORS, apiResponses, sessionAuth } from './contract';
 import { requireSession } from './middleware/session';
-import { syncStore } from '../store/sync';
+import { syncStore, type SyncCaller } from '../store/sync';
+import { actorOf } from './middleware/app-owner';
+import type { Context } from 'hono';
 
 /**
  * An unknown `schemaVersion` is answered before the body is validated, so even a client whose
@@ -32,7 +34,13 @@ const requireKnownSchemaVersion = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 const tags = ['Merchant console: sync'];
-const SYNC_ERRORS = [...WRITE_ERRORS, ...BODY_ERRORS, 'unauthorized', 'client_outdated'] as const;
+const SYNC_ERRORS = [
+  ...WRITE_ERRORS,
+  ...BODY_ERRORS,
+  'unauthorized',
+  'client_outdated',
+  'not_a_member'
+] as const;
 
 const push = createRoute({
   method: 'post',
@@ -52,7 +60,7 @@ const push = createRoute({
 const pull = createRoute({
   method: 'post',
   path: '/pull',
-  summary: "The merchant's apps changed since the device's cursor",
+  summary: "The business's apps changed since the device's cursor",
   tags,
   security: sessionAuth,
   request: { body: { required: true, ...jsonContent(pullRequestSchema) } },
@@ -62,15 +70,24 @@ const pull = createRoute({
   )
 });
 
-/** `POST /api/sync/push` and `POST /api/sync/pull` (DESIGN.md §4; store/sync.ts). */
+/**
+ * `POST /api/sync/push` and `POST /api/sync/pull` (DESIGN.md §4; store/sync.ts), per
+ * (person, business): membership and role are checked by the store on every request.
+ */
 export function syncRoutes(s: Services) {
   const sync = syncStore(s.db, s.clock);
+  const caller = (c: Context<AppEnv>, businessId: string): SyncCaller => ({
+    userId: c.get('session').userId,
+    businessId,
+    actor: actorOf(c, s)
+  });
   return new RouteApp<AppEnv>({ defaultHook: apiHook })
     .openapi({ ...push, middleware: [requireSession(s), requireKnownSchemaVersion] }, async (c) => {
-      const { clientId, mutations } = c.req.valid('json');
-      return c.json(await sync.push(c.get('session').userId, clientId, mutations), 200);
+      const { businessId, clientId, mutations } = c.req.valid('json');
+      return c.json(await sync.push(caller(c, businessId), clientId, mutations), 200);
     })
     .openapi({ ...pull, middleware: [requireSession(s), requireKnownSchemaVersion] }, async (c) => {
-      return c.json(await sync.pull(c.get('session').userId, c.req.valid('json')), 200);
+      const req = c.req.valid('json');
+      return c.json(await sync.pull(caller(c, req.businessId), req), 200);
     });
 }

@@ -15,7 +15,7 @@ import {
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { withTx } from '../db';
-import type { Services } from '../env';
+import type { BusinessEnv, Services } from '../env';
 import { jsonContent } from '../http/openapi';
 import { clientIp } from '../lib/client-ip';
 import { ApiError } from '../lib/errors';
@@ -25,12 +25,9 @@ import type { Actor } from '../store/audit';
 import { businessStore } from '../store/businesses';
 import { teamStore, type TeamStore } from '../store/team';
 import { writeTeamAudit, type TeamAuditEntry } from '../store/team-audit';
-import { APP_ERRORS, BODY_ERRORS, WRITE_ERRORS, apiResponses, sessionAuth } from './contract';
-import {
-  businessScopedRoutes,
-  requireBusinessPermission,
-  type BusinessEnv
-} from './middleware/business-member';
+import { BODY_ERRORS, WRITE_ERRORS, apiResponses, sessionAuth } from './contract';
+import { businessScopedRoutes, notAMember } from './middleware/business-member';
+import { requirePermission } from './middleware/app-owner';
 import { inviteMail } from './invites';
 
 const tags = ['Merchant console: team'];
@@ -44,8 +41,10 @@ const inviteParams = businessParam.extend({
   inviteId: z.string().describe('Invitation id, e.g. iv_4Xq0cVb2L')
 });
 const body = <T extends z.ZodType>(schema: T) => ({ required: true, ...jsonContent(schema) });
-/** Team writes: signed out, not a member (404), or a role that does not allow it. */
-const TEAM_ERRORS = [...APP_ERRORS, ...WRITE_ERRORS, 'forbidden_role'] as const;
+/** Signed out, or not a member of the business (`requireMember`). */
+const MEMBER_ERRORS = ['unauthorized', 'not_a_member'] as const;
+/** Team writes: also a role that does not allow it, or no such member or invitation. */
+const TEAM_ERRORS = [...MEMBER_ERRORS, ...WRITE_ERRORS, 'forbidden_role', 'not_found'] as const;
 
 const list = createRoute({
   method: 'get',
@@ -56,7 +55,7 @@ const list = createRoute({
   request: { params: businessParam },
   responses: apiResponses(
     { 200: { description: 'The team', ...jsonContent(teamResponseSchema) } },
-    APP_ERRORS
+    MEMBER_ERRORS
   )
 });
 
@@ -143,7 +142,7 @@ export function teamRoutes(s: Services) {
   const { clock, config } = s;
   const team = teamStore(s.db, clock);
   const limiter = createLimiter(s);
-  const manage = requireBusinessPermission('team.manage');
+  const manage = requirePermission('team.manage');
 
   const actorOf = (c: Context<BusinessEnv>): Actor => ({
     userId: c.get('session').userId,
@@ -152,11 +151,8 @@ export function teamRoutes(s: Services) {
   });
 
   /** Runs `fn` with the business locked; `role` is the caller's, read under the lock. */
-  function locked<T>(
-    c: Context<BusinessEnv>,
-    fn: (tx: Locked) => Promise<T>
-  ): Promise<T> {
-    const businessId = c.get('business').id;
+  function locked<T>(c: Context<BusinessEnv>, fn: (tx: Locked) => Promise<T>): Promise<T> {
+    const businessId = c.get('member').businessId;
     return s.db.db.transaction().execute(async (trx) => {
       const db = withTx(s.db, trx);
       const team = teamStore(db, clock);
@@ -164,7 +160,7 @@ export function teamRoutes(s: Services) {
       await team.lock(businessId);
       const role = await businesses.roleOf(businessId, c.get('session').userId);
       // Removed meanwhile: as for any business the caller does not belong to.
-      if (!role) throw new ApiError('not_found', 'There is no such business');
+      if (!role) throw notAMember();
       const at = clock.now().toISOString();
       const audit = (entry: Omit<TeamAuditEntry, 'businessId' | 'actor' | 'at'>) =>
         writeTeamAudit(trx, { ...entry, businessId, actor: actorOf(c), at });
@@ -174,15 +170,16 @@ export function teamRoutes(s: Services) {
 
   return businessScopedRoutes(s, 'members', 'members/*', 'invites', 'invites/*', 'transfer')
     .openapi(list, async (c) => {
-      const { id } = c.get('business');
-      return c.json({ members: await team.members(id), invites: await team.invites(id) }, 200);
+      const { businessId } = c.get('member');
+      const [members, invites] = [await team.members(businessId), await team.invites(businessId)];
+      return c.json({ members, invites }, 200);
     })
 
     .openapi({ ...invite, middleware: [manage] }, async (c) => {
       const { email, role } = c.req.valid('json');
       const sn = c.get('session');
-      const businessId = c.get('business').id;
-      if (!canManageRole(c.get('business').role, role)) {
+      const businessId = c.get('member').businessId;
+      if (!canManageRole(c.get('member').role, role)) {
         throw refuse('Only an Owner can invite an Owner');
       }
       if (!sn.emailVerifiedAt) {
@@ -212,7 +209,7 @@ export function teamRoutes(s: Services) {
     })
 
     .openapi({ ...revoke, middleware: [manage] }, async (c) => {
-      const businessId = c.get('business').id;
+      const businessId = c.get('member').businessId;
       await locked(c, async (tx) => {
         const open = await tx.team.openInvite(businessId, c.req.param('inviteId'));
         if (!open) throw new ApiError('not_found', 'There is no such invitation');
@@ -225,7 +222,7 @@ export function teamRoutes(s: Services) {
 
     .openapi({ ...changeRole, middleware: [manage] }, async (c) => {
       const { role } = c.req.valid('json');
-      const businessId = c.get('business').id;
+      const businessId = c.get('member').businessId;
       const userId = c.req.param('userId');
       const member = await locked(c, async (tx) => {
         const target = await tx.team.member(businessId, userId);
@@ -246,7 +243,7 @@ export function teamRoutes(s: Services) {
     })
 
     .openapi(remove, async (c) => {
-      const businessId = c.get('business').id;
+      const businessId = c.get('member').businessId;
       const userId = c.req.param('userId');
       const self = userId === c.get('session').userId;
       await locked(c, async (tx) => {
@@ -266,7 +263,7 @@ export function teamRoutes(s: Services) {
 
     .openapi(transfer, async (c) => {
       const { userId } = c.req.valid('json');
-      const businessId = c.get('business').id;
+      const businessId = c.get('member').businessId;
       const me = c.get('session').userId;
       await locked(c, async (tx) => {
         if (tx.role !== 'owner') throw refuse('Only an Owner can transfer ownership');

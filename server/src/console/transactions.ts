@@ -16,8 +16,8 @@ import { z } from 'zod';
 import { jsonContent } from '../http/openapi';
 import type { Services } from '../env';
 import { ApiError } from '../lib/errors';
-import { APP_ERRORS, apiResponses, appIdParam, sessionAuth } from './contract';
-import { appScopedRoutes } from './middleware/app-owner';
+import { APP_MEMBER_ERRORS, apiResponses, appIdParam, sessionAuth } from './contract';
+import { appScopedRoutes, requirePermission } from './middleware/app-owner';
 import type { AppState } from '../store/apps-access';
 import { historyStore, type HistoryFilterInstants } from '../store/transaction-history';
 import { userStore } from '../store/users';
@@ -50,7 +50,7 @@ const csv = (records: readonly (readonly string[])[]) =>
   stringify(records as string[][], { record_delimiter: 'windows', escape_formulas: true });
 
 const tags = ['Merchant console: transactions'];
-const QUERY_ERRORS = [...APP_ERRORS, 'validation_failed', 'invalid_date_range'] as const;
+const QUERY_ERRORS = [...APP_MEMBER_ERRORS, 'validation_failed', 'invalid_date_range'] as const;
 
 const page = createRoute({
   method: 'get',
@@ -93,7 +93,7 @@ export function transactionHistoryRoutes(s: Services) {
   const users = userStore(s.db, s.clock);
   const zoneOf = async (userId: string) => (await users.timeZone(userId)) ?? 'UTC';
   return appScopedRoutes(s, 'transactions', 'transactions.csv')
-    .openapi(page, async (c) => {
+    .openapi({ ...page, middleware: [requirePermission('read')] }, async (c) => {
       const q = c.req.valid('query');
       const app = c.get('app');
       const now = s.clock.now();
@@ -112,7 +112,7 @@ export function transactionHistoryRoutes(s: Services) {
       };
       return c.json(answer, 200);
     })
-    .openapi(csvExport, async (c) => {
+    .openapi({ ...csvExport, middleware: [requirePermission('read')] }, async (c) => {
       const f = c.req.valid('query');
       const app = c.get('app');
       const timeZone = await zoneOf(c.get('session').userId);

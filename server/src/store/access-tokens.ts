@@ -53,7 +53,7 @@ interface TokenRow {
   key_expires_at: string | null;
   key_secret_hash: string;
   app_row_id: string | null;
-  app_user_id: string | null;
+  app_business_id: string | null;
   app_status: string | null;
   app_created_at: string | null;
 }
@@ -73,7 +73,7 @@ function resolved(tokenHash: string, row: TokenRow): ResolvedToken {
         ? null
         : {
             id: row.app_row_id,
-            merchantId: row.app_user_id ?? '',
+            businessId: row.app_business_id ?? '',
             status: row.app_status ?? '',
             createdAt: row.app_created_at ?? ''
           }
@@ -109,7 +109,7 @@ export function accessTokenStore(database: Db, clock: Clock) {
         'api_keys.expires_at as key_expires_at',
         'api_keys.secret_hash as key_secret_hash',
         'apps.id as app_row_id',
-        'apps.user_id as app_user_id',
+        'apps.business_id as app_business_id',
         'apps.status as app_status',
         'apps.created_at as app_created_at'
       ])

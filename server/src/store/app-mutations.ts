@@ -16,19 +16,23 @@ import { z } from 'zod';
 import type { Db } from '../db';
 import type { Clock } from '../lib/clock';
 import { appStore, fieldColumns, type AppRow, type StoredLogo } from './apps';
+import { writeAudit, type Actor, type AuditAction } from './audit';
 import { lockMerchantVersion, stampMerchantVersion } from './versions';
 
 /**
- * Applies one sync mutation to the apps of a merchant, inside the caller's transaction.
+ * Applies one sync mutation to the apps of a business, inside the caller's transaction.
  * Returns null when applied, or the refusal to store (the caller still advances the client's
  * counter: a refused mutation is answered once, never retried). Every write takes the
- * merchant's version lock first (store/versions.ts) and stamps the row with the next version.
+ * business's version lock first (store/versions.ts) and stamps the row with the next version,
+ * and is written to the audit log with the member who made it, in the same transaction.
+ * The caller has checked the member's role.
  */
 export interface MutationContext {
   /** The database bound to the caller's transaction (`withTx`). */
   database: Db;
   clock: Clock;
-  userId: string;
+  businessId: string;
+  actor: Actor;
   clientId: string;
   now: string;
 }
@@ -42,16 +46,21 @@ export interface Refusal {
 
 const withId = z.object({ id: appIdSchema });
 
+/** The app a mutation's arguments name, when they name one validly. */
+export function recordIdOf(args: unknown): string | null {
+  const id = withId.safeParse(args);
+  return id.success ? id.data.id : null;
+}
+
 function invalid(error: z.ZodError, args: unknown): Refusal {
   const fields = Object.fromEntries(
     Object.entries(appFieldErrors(error)).filter((e): e is [string, string] => e[1] !== undefined)
   );
-  const id = withId.safeParse(args);
   return {
     code: 'validation_failed',
     message: 'Some fields need attention',
     fields,
-    recordId: id.success ? id.data.id : null
+    recordId: recordIdOf(args)
   };
 }
 
@@ -104,28 +113,32 @@ function isStale(row: AppRow, baseVersion: number, clientId: string): boolean {
   return Number(row.version) !== baseVersion && row.last_client_id !== clientId;
 }
 
-/** The live app of this merchant, or null (someone else's app is as absent as a missing one). */
+/** The live app of this business, or null (another business's app is as absent as none). */
 async function ownedLive(ctx: MutationContext, id: string): Promise<AppRow | null> {
   const row = await appStore(ctx.database, ctx.clock).byId(id);
-  return row && row.user_id === ctx.userId && row.deleted_at === null ? row : null;
+  return row && row.business_id === ctx.businessId && row.deleted_at === null ? row : null;
+}
+
+function audit(ctx: MutationContext, appId: string, action: AuditAction): Promise<void> {
+  return writeAudit(ctx.database.db, { appId, action, actor: ctx.actor, at: ctx.now });
 }
 
 async function create(ctx: MutationContext, a: AppCreateArgs): Promise<Refusal | null> {
   const apps = appStore(ctx.database, ctx.clock);
   const version =
-    (await lockMerchantVersion(ctx.database.db, ctx.database.dialect, ctx.userId)) + 1;
+    (await lockMerchantVersion(ctx.database.db, ctx.database.dialect, ctx.businessId)) + 1;
   const existing = await apps.byId(a.id);
   if (existing) {
-    return existing.user_id === ctx.userId
+    return existing.business_id === ctx.businessId
       ? { ...changedElsewhere(existing), message: 'This app is already registered' }
       : { code: 'conflict', message: 'Please register this app again', recordId: null };
   }
   const nameKey = appNameKey(a.fields.name);
-  if (await apps.nameTaken(ctx.userId, nameKey)) return nameTaken(a.id);
+  if (await apps.nameTaken(ctx.businessId, nameKey)) return nameTaken(a.id);
   const logo = a.logo ? storedLogo(a.logo) : null;
   await apps.insert({
     id: a.id,
-    user_id: ctx.userId,
+    business_id: ctx.businessId,
     ...fieldColumns(a.fields, nameKey),
     status: 'active',
     logo_hash: logo?.hash ?? null,
@@ -136,19 +149,20 @@ async function create(ctx: MutationContext, a: AppCreateArgs): Promise<Refusal |
     deleted_at: null
   });
   if (logo) await apps.putLogo(a.id, logo, ctx.now);
-  await stampMerchantVersion(ctx.database.db, ctx.userId, version);
+  await stampMerchantVersion(ctx.database.db, ctx.businessId, version);
+  await audit(ctx, a.id, 'app.registered');
   return null;
 }
 
 async function update(ctx: MutationContext, a: AppUpdateArgs): Promise<Refusal | null> {
   const apps = appStore(ctx.database, ctx.clock);
   const version =
-    (await lockMerchantVersion(ctx.database.db, ctx.database.dialect, ctx.userId)) + 1;
+    (await lockMerchantVersion(ctx.database.db, ctx.database.dialect, ctx.businessId)) + 1;
   const row = await ownedLive(ctx, a.id);
   if (!row) return notFound(a.id);
   if (isStale(row, a.baseVersion, ctx.clientId)) return changedElsewhere(row);
   const nameKey = appNameKey(a.fields.name);
-  if (await apps.nameTaken(ctx.userId, nameKey, a.id)) return nameTaken(a.id);
+  if (await apps.nameTaken(ctx.businessId, nameKey, a.id)) return nameTaken(a.id);
   let logoHash = row.logo_hash;
   if (a.logo === null) {
     await apps.removeLogo(a.id);
@@ -165,13 +179,14 @@ async function update(ctx: MutationContext, a: AppUpdateArgs): Promise<Refusal |
     last_client_id: ctx.clientId,
     updated_at: ctx.now
   });
-  await stampMerchantVersion(ctx.database.db, ctx.userId, version);
+  await stampMerchantVersion(ctx.database.db, ctx.businessId, version);
+  await audit(ctx, a.id, 'app.updated');
   return null;
 }
 
 async function setStatus(ctx: MutationContext, a: AppSetStatusArgs): Promise<Refusal | null> {
   const version =
-    (await lockMerchantVersion(ctx.database.db, ctx.database.dialect, ctx.userId)) + 1;
+    (await lockMerchantVersion(ctx.database.db, ctx.database.dialect, ctx.businessId)) + 1;
   const row = await ownedLive(ctx, a.id);
   if (!row) return notFound(a.id);
   if (isStale(row, a.baseVersion, ctx.clientId)) return changedElsewhere(row);
@@ -182,6 +197,7 @@ async function setStatus(ctx: MutationContext, a: AppSetStatusArgs): Promise<Ref
     last_client_id: ctx.clientId,
     updated_at: ctx.now
   });
-  await stampMerchantVersion(ctx.database.db, ctx.userId, version);
+  await stampMerchantVersion(ctx.database.db, ctx.businessId, version);
+  await audit(ctx, a.id, a.status === 'active' ? 'app.enabled' : 'app.disabled');
   return null;
 }

@@ -6,7 +6,7 @@ import type { Clock } from '../lib/clock';
 
 /**
  * The `apps` and `app_logos` tables. Every WRITE happens inside a sync mutation
- * (store/app-mutations.ts) with the merchant's version row locked, which is what keeps the
+ * (store/app-mutations.ts) with the business's version row locked, which is what keeps the
  * pull cursor gap-free and the name check race-free; reads may happen anywhere.
  */
 export type AppRow = Selectable<AppsTable>;
@@ -60,12 +60,12 @@ export function appStore(database: Db, _clock: Clock) {
       return db.selectFrom('apps').selectAll().where('id', '=', id).executeTakeFirst();
     },
 
-    /** Whether a live app of this merchant other than `exceptId` already uses the name key. */
-    async nameTaken(userId: string, nameKey: string, exceptId?: string): Promise<boolean> {
+    /** Whether a live app of this business other than `exceptId` already uses the name key. */
+    async nameTaken(businessId: string, nameKey: string, exceptId?: string): Promise<boolean> {
       let q = db
         .selectFrom('apps')
         .select('id')
-        .where('user_id', '=', userId)
+        .where('business_id', '=', businessId)
         .where('name_key', '=', nameKey)
         .where('deleted_at', 'is', null);
       if (exceptId) q = q.where('id', '!=', exceptId);
@@ -99,25 +99,29 @@ export function appStore(database: Db, _clock: Clock) {
       await db.deleteFrom('app_logos').where('app_id', '=', appId).execute();
     },
 
-    /** The logo of a live app this merchant owns; undefined for anyone else's or none. */
+    /**
+     * The logo of a live app of a business `userId` is a member of (any role may read it);
+     * undefined for anyone else's or none.
+     */
     async logo(userId: string, appId: string): Promise<StoredLogo | undefined> {
       const row = await db
         .selectFrom('app_logos')
         .innerJoin('apps', 'apps.id', 'app_logos.app_id')
+        .innerJoin('memberships', 'memberships.business_id', 'apps.business_id')
         .select(['app_logos.content_type', 'app_logos.hash', 'app_logos.bytes'])
         .where('apps.id', '=', appId)
-        .where('apps.user_id', '=', userId)
+        .where('memberships.user_id', '=', userId)
         .where('apps.deleted_at', 'is', null)
         .executeTakeFirst();
       return row && { contentType: row.content_type, hash: row.hash, bytes: row.bytes };
     },
 
-    /** Rows of this merchant stamped after `cursor`, oldest change first, tombstones included. */
-    changedSince(userId: string, cursor: number, limit: number): Promise<AppRow[]> {
+    /** Rows of this business stamped after `cursor`, oldest change first, tombstones included. */
+    changedSince(businessId: string, cursor: number, limit: number): Promise<AppRow[]> {
       return db
         .selectFrom('apps')
         .selectAll()
-        .where('user_id', '=', userId)
+        .where('business_id', '=', businessId)
         .where('version', '>', cursor)
         .orderBy('version')
         .limit(limit)

@@ -14,14 +14,16 @@ export interface Actor {
   userAgent: string | null;
 }
 
+/** An app's action (its business is the app's), or an action on the business itself. */
+export type AuditSubject = { appId: string } | { businessId: string; appId?: undefined };
+
 /**
- * The Settings activity log. Writers take the caller's transaction, so an action and its log
- * line commit together or not at all.
+ * The activity log of a business, naming the member who acted. Writers take the caller's
+ * transaction, so an action and its log line commit together or not at all.
  */
 export async function writeAudit(
   db: Kysely<Database>,
-  entry: {
-    appId: string;
+  entry: AuditSubject & {
     action: AuditAction;
     keyId?: string | null;
     detail?: string | null;
@@ -29,11 +31,19 @@ export async function writeAudit(
     at: string;
   }
 ): Promise<void> {
+  const appId = entry.appId ?? null;
   await db
     .insertInto('audit_log')
-    .values({
+    .values((eb) => ({
       id: newId('au'),
-      app_id: entry.appId,
+      business_id:
+        'businessId' in entry && entry.businessId !== undefined
+          ? entry.businessId
+          : eb
+              .selectFrom('apps')
+              .select('apps.business_id')
+              .where('apps.id', '=', appId ?? ''),
+      app_id: appId,
       action: entry.action,
       key_id: entry.keyId ?? null,
       detail: entry.detail ?? null,
@@ -41,7 +51,7 @@ export async function writeAudit(
       ip: entry.actor.ip?.slice(0, 64) ?? null,
       user_agent: entry.actor.userAgent?.slice(0, 512) ?? null,
       at: entry.at
-    })
+    }))
     .execute();
 }
 
@@ -69,6 +79,7 @@ export function auditStore(database: Db, _clock: Clock) {
           'audit_log.ip',
           'audit_log.user_agent',
           'audit_log.at',
+          'users.name',
           'users.email'
         ])
         .where('audit_log.app_id', '=', appId)
@@ -94,6 +105,7 @@ export function auditStore(database: Db, _clock: Clock) {
         action: r.action as AuditAction,
         keyId: r.key_id,
         detail: r.detail,
+        actorName: r.name,
         actorEmail: r.email,
         ip: r.ip,
         userAgent: r.user_agent,

@@ -22,6 +22,21 @@ export const TOUCH_INTERVAL_MS = 60_000;
  */
 export function businessStore(database: Db, clock: Clock) {
   const { db } = database;
+
+  /** The caller's membership (role and last activity), or null for a non-member. */
+  async function membership(
+    businessId: string,
+    userId: string
+  ): Promise<{ role: Role; lastActiveAt: string | null } | null> {
+    const row = await db
+      .selectFrom('memberships')
+      .select(['role', 'last_active_at'])
+      .where('business_id', '=', businessId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row ? { role: row.role, lastActiveAt: row.last_active_at } : null;
+  }
+
   return {
     /** A new business with `ownerId` as its Owner; call inside the caller's transaction. */
     async create(input: { name: string; ownerId: string }): Promise<MemberBusiness> {
@@ -56,14 +71,10 @@ export function businessStore(database: Db, clock: Clock) {
 
     /** The caller's role in the business, or null for a non-member (never cached). */
     async roleOf(businessId: string, userId: string): Promise<Role | null> {
-      const row = await db
-        .selectFrom('memberships')
-        .select('role')
-        .where('business_id', '=', businessId)
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
-      return row?.role ?? null;
+      return (await membership(businessId, userId))?.role ?? null;
     },
+
+    membership,
 
     async name(businessId: string): Promise<string | null> {
       const row = await db

@@ -13,16 +13,16 @@ const EMPTY: CompanyProfile = {
   updatedAt: null
 };
 
-/** One company profile per account (`company_profiles`, keyed by the user id). */
+/** One company profile per business (`company_profiles`, keyed by the business id). */
 export function companyProfileStore(database: Db, clock: Clock) {
   const { db } = database;
   return {
-    /** The account's profile; every field null (and `updatedAt` null) until first saved. */
-    async get(userId: string): Promise<CompanyProfile> {
+    /** The business's profile; every field null (and `updatedAt` null) until first saved. */
+    async get(businessId: string): Promise<CompanyProfile> {
       const r = await db
         .selectFrom('company_profiles')
         .selectAll()
-        .where('user_id', '=', userId)
+        .where('business_id', '=', businessId)
         .executeTakeFirst();
       if (!r) return EMPTY;
       return {
@@ -37,8 +37,8 @@ export function companyProfileStore(database: Db, clock: Clock) {
       };
     },
 
-    /** Saves the whole profile (a field left out is cleared); one row per account. */
-    async save(userId: string, f: CompanyProfileFields): Promise<CompanyProfile> {
+    /** Saves the whole profile (a field left out is cleared); one row per business. */
+    async save(businessId: string, f: CompanyProfileFields): Promise<CompanyProfile> {
       const values = {
         business_name: f.businessName,
         website: f.website,
@@ -51,8 +51,8 @@ export function companyProfileStore(database: Db, clock: Clock) {
       };
       await db
         .insertInto('company_profiles')
-        .values({ user_id: userId, ...values })
-        .onConflict((oc) => oc.column('user_id').doUpdateSet(values))
+        .values({ business_id: businessId, ...values })
+        .onConflict((oc) => oc.column('business_id').doUpdateSet(values))
         .execute();
       return { ...f, updatedAt: values.updated_at };
     }

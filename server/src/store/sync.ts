@@ -1,4 +1,5 @@
-import { errorCodes, MAX_ROWS_PER_PULL, mutationNames, type Mutation } from '@kspay/shared';
+import { can, errorCodes, MAX_ROWS_PER_PULL, mutationNames, ROLE_REFUSAL } from '@kspay/shared';
+import type { Mutation } from '@kspay/shared';
 import type { AppPushResponse, AppRejection, PullResponse } from '@kspay/shared/apps';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { z } from 'zod';
@@ -6,8 +7,10 @@ import { withTx, type Db } from '../db';
 import type { Database, SyncRejectionsTable } from '../db/schema';
 import type { Clock } from '../lib/clock';
 import { ApiError } from '../lib/errors';
-import { applyAppMutation, type Refusal } from './app-mutations';
+import { applyAppMutation, recordIdOf, type Refusal } from './app-mutations';
 import { appStore, toRecord } from './apps';
+import type { Actor } from './audit';
+import { businessStore } from './businesses';
 import { retryableAs503 } from '../db/retry';
 
 /**
@@ -22,7 +25,20 @@ import { retryableAs503 } from '../db/retry';
  * Pull: one snapshot (REPEATABLE READ on PostgreSQL) for the rows, the client's counter and
  * its refusals, so `lastMutationId` describes exactly the rows returned; the cursor is the
  * highest version returned, which store/versions.ts guarantees can never skip a row.
+ *
+ * Teams: a client is one replica of ONE business for ONE person. Every push and pull reads the
+ * caller's membership from committed state (inside each mutation's transaction for a push):
+ * a non-member gets 403 `not_a_member` (the browser wipes that replica), and a mutation the
+ * caller's role no longer allows is refused with `forbidden_role`, stored and pulled like any
+ * other refusal, never dropped.
  */
+export interface SyncCaller {
+  userId: string;
+  businessId: string;
+  /** Who the audit log names for an applied mutation. */
+  actor: Actor;
+}
+
 const PG_LOCK_TIMEOUT = '5s';
 type RejectionRow = Selectable<SyncRejectionsTable>;
 
@@ -36,17 +52,39 @@ export function syncStore(database: Db, clock: Clock) {
   async function clientRow(tx: Kysely<Database>, clientId: string, lock: boolean) {
     let q = tx
       .selectFrom('sync_clients')
-      .select(['user_id', 'last_mutation_id'])
+      .select(['user_id', 'business_id', 'last_mutation_id'])
       .where('id', '=', clientId);
     if (lock && dialect === 'postgres') q = q.forUpdate();
     const row = await q.executeTakeFirst();
-    return row && { userId: row.user_id, last: Number(row.last_mutation_id) };
+    return (
+      row && {
+        userId: row.user_id,
+        businessId: row.business_id,
+        last: Number(row.last_mutation_id)
+      }
+    );
   }
 
+  /** A client id of another person, or of another business's replica, is not this client. */
+  const foreign = (
+    client: { userId: string; businessId: string } | undefined,
+    caller: SyncCaller
+  ) => !!client && (client.userId !== caller.userId || client.businessId !== caller.businessId);
+
   const unknownClient = () => new ApiError('not_found', 'There is no such sync client');
+  const notAMember = () => new ApiError('not_a_member', 'You are not a member of this business');
+
+  async function roleIn(tx: Kysely<Database>, caller: SyncCaller) {
+    const role = await businessStore(withTx(database, tx), clock).roleOf(
+      caller.businessId,
+      caller.userId
+    );
+    if (!role) throw notAMember();
+    return role;
+  }
 
   /** Stored refusals as the client sees them, with the current row for a `conflict`. */
-  async function withRecords(tx: Kysely<Database>, userId: string, rows: RejectionRow[]) {
+  async function withRecords(tx: Kysely<Database>, businessId: string, rows: RejectionRow[]) {
     const apps = appStore(withTx(database, tx), clock);
     const out: AppRejection[] = [];
     for (const r of rows) {
@@ -54,7 +92,7 @@ export function syncStore(database: Db, clock: Clock) {
       let record = null;
       if (code === 'conflict' && r.record_id) {
         const app = await apps.byId(r.record_id);
-        record = app && app.user_id === userId ? toRecord(app) : null;
+        record = app && app.business_id === businessId ? toRecord(app) : null;
       }
       out.push({
         mutationId: Number(r.mutation_id),
@@ -70,7 +108,7 @@ export function syncStore(database: Db, clock: Clock) {
   }
 
   /** One mutation, one transaction. */
-  async function pushOne(userId: string, clientId: string, m: Mutation): Promise<void> {
+  async function pushOne(caller: SyncCaller, clientId: string, m: Mutation): Promise<void> {
     await retryableAs503(() =>
       db.transaction().execute(async (tx) => {
         if (dialect === 'postgres') {
@@ -81,7 +119,8 @@ export function syncStore(database: Db, clock: Clock) {
           .insertInto('sync_clients')
           .values({
             id: clientId,
-            user_id: userId,
+            user_id: caller.userId,
+            business_id: caller.businessId,
             last_mutation_id: 0,
             created_at: now,
             updated_at: now
@@ -89,7 +128,10 @@ export function syncStore(database: Db, clock: Clock) {
           .onConflict((oc) => oc.column('id').doNothing())
           .execute();
         const client = await clientRow(tx, clientId, true);
-        if (!client || client.userId !== userId) throw unknownClient();
+        if (!client || foreign(client, caller)) throw unknownClient();
+        // Read after the client's lock, in the mutation's own transaction: a role change
+        // committed before this point is the one that decides.
+        const role = await roleIn(tx, caller);
         if (m.id <= client.last) return;
         if (m.id > client.last + 1) {
           throw new ApiError(
@@ -97,10 +139,19 @@ export function syncStore(database: Db, clock: Clock) {
             `Mutation ${m.id} cannot be applied before mutation ${client.last + 1}`
           );
         }
-        const refusal: Refusal | null = await applyAppMutation(
-          { database: withTx(database, tx), clock, userId, clientId, now },
-          m
-        );
+        const refusal: Refusal | null = can(role, 'apps.write')
+          ? await applyAppMutation(
+              {
+                database: withTx(database, tx),
+                clock,
+                businessId: caller.businessId,
+                actor: caller.actor,
+                clientId,
+                now
+              },
+              m
+            )
+          : { code: 'forbidden_role', message: ROLE_REFUSAL, recordId: recordIdOf(m.args) };
         if (refusal) {
           await tx
             .insertInto('sync_rejections')
@@ -130,11 +181,16 @@ export function syncStore(database: Db, clock: Clock) {
      * Applies the batch in order and answers the client's counter with the refusals of this
      * batch's mutations (including ones refused by an earlier delivery of the same batch).
      */
-    async push(userId: string, clientId: string, mutations: Mutation[]): Promise<AppPushResponse> {
-      for (const m of mutations) await pushOne(userId, clientId, m);
+    async push(
+      caller: SyncCaller,
+      clientId: string,
+      mutations: Mutation[]
+    ): Promise<AppPushResponse> {
+      await retryableAs503(() => roleIn(db, caller));
+      for (const m of mutations) await pushOne(caller, clientId, m);
       return retryableAs503(async () => {
         const client = await clientRow(db, clientId, false);
-        if (client && client.userId !== userId) throw unknownClient();
+        if (foreign(client, caller)) throw unknownClient();
         const ids = mutations.map((m) => m.id);
         const rows =
           client && ids.length > 0
@@ -148,20 +204,21 @@ export function syncStore(database: Db, clock: Clock) {
             : [];
         return {
           lastMutationId: client?.last ?? 0,
-          rejections: await withRecords(db, userId, rows)
+          rejections: await withRecords(db, caller.businessId, rows)
         };
       });
     },
 
     async pull(
-      userId: string,
+      caller: SyncCaller,
       req: { clientId: string; cursor: number; rejectionsAfter: number }
     ): Promise<PullResponse> {
       const run = async (tx: Kysely<Database>): Promise<PullResponse> => {
+        await roleIn(tx, caller);
         const client = await clientRow(tx, req.clientId, false);
-        if (client && client.userId !== userId) throw unknownClient();
+        if (foreign(client, caller)) throw unknownClient();
         const rows = await appStore(withTx(database, tx), clock).changedSince(
-          userId,
+          caller.businessId,
           req.cursor,
           MAX_ROWS_PER_PULL + 1
         );
@@ -180,7 +237,7 @@ export function syncStore(database: Db, clock: Clock) {
           cursor: apps.at(-1)?.version ?? req.cursor,
           lastMutationId: client?.last ?? 0,
           apps,
-          rejections: await withRecords(tx, userId, refused.slice(0, MAX_ROWS_PER_PULL)),
+          rejections: await withRecords(tx, caller.businessId, refused.slice(0, MAX_ROWS_PER_PULL)),
           hasMore: rows.length > MAX_ROWS_PER_PULL || refused.length > MAX_ROWS_PER_PULL
         };
       };

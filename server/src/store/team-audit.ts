@@ -28,7 +28,6 @@ export async function writeTeamAudit(db: Kysely<Database>, entry: TeamAuditEntry
     : ROLE_LABEL[entry.role];
   await writeAudit(db, {
     businessId: entry.businessId,
-    appId: null,
     action: entry.action,
     detail: `${entry.email} · ${roles}`,
     actor: entry.actor,

@@ -14,6 +14,8 @@ export type T = Awaited<ReturnType<typeof testServer>>;
 export interface TestMerchant {
   id: string;
   cookie: string;
+  /** The merchant's own business, where they are the Owner. */
+  businessId: string;
 }
 
 /** A test server with one merchant signed in, for a suite's `beforeAll`. */
@@ -22,10 +24,11 @@ export async function serverWithMerchant(dialect: Dialect) {
   return { t, m: await merchant(t) };
 }
 
-/** A merchant with a live session, written straight to the tables. */
+/** A merchant with a live session and their own business, written straight to the tables. */
 export async function merchant(t: T): Promise<TestMerchant> {
   const { db } = t.services.db;
   const id = newId('us');
+  const businessId = newId('bu');
   const now = t.clock.now().toISOString();
   await db
     .insertInto('users')
@@ -39,11 +42,25 @@ export async function merchant(t: T): Promise<TestMerchant> {
       updated_at: now
     })
     .execute();
+  await db
+    .insertInto('businesses')
+    .values({ id: businessId, name: 'Shop', created_at: now })
+    .execute();
+  await db
+    .insertInto('memberships')
+    .values({
+      business_id: businessId,
+      user_id: id,
+      role: 'owner',
+      created_at: now,
+      last_active_at: null
+    })
+    .execute();
   const { token } = await sessionStore(t.services.db, t.clock).create(id, {
     ip: null,
     userAgent: null
   });
-  return { id, cookie: `kspay_session=${token}` };
+  return { id, cookie: `kspay_session=${token}`, businessId };
 }
 
 export const newClientId = () =>
@@ -93,6 +110,7 @@ export async function post(t: T, path: string, cookie: string, body: unknown) {
 
 export function pushRaw(t: T, m: TestMerchant, clientId: string, mutations: Mutation[]) {
   return post(t, '/api/sync/push', m.cookie, {
+    businessId: m.businessId,
     clientId,
     schemaVersion: SYNC_SCHEMA_VERSION,
     mutations
@@ -108,6 +126,7 @@ export async function push(t: T, m: TestMerchant, clientId: string, mutations: M
 
 export function pullRaw(t: T, m: TestMerchant, clientId: string, cursor = 0, rejectionsAfter = 0) {
   return post(t, '/api/sync/pull', m.cookie, {
+    businessId: m.businessId,
     clientId,
     schemaVersion: SYNC_SCHEMA_VERSION,
     cursor,

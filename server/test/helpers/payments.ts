@@ -32,7 +32,7 @@ export async function createTestApp(
     .insertInto('apps')
     .values({
       id,
-      user_id: merchant.id,
+      business_id: merchant.businessId,
       name: `Shop ${id}`,
       name_key: `shop ${id.toLowerCase()}`,
       email: merchant.email,

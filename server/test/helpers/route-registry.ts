@@ -9,6 +9,7 @@ import { sessionStore } from '../../src/store/sessions';
 import { idPattern } from '@kspay/shared/ids';
 import { addPasskey, assertion, codeFor, enableTotp, passwordStep } from './mfa';
 import { SoftPasskey } from './webauthn';
+import { invite, inviteToken, joined, teamPath } from './team';
 
 /**
  * Every route the server has, with how it is reached and what it may change. The security and
@@ -94,12 +95,22 @@ const ACCOUNTS = [
 const ATTEMPTS = ['rate_limits', 'auth_failures'] as const;
 /** The owner's passkey each world's DELETE case made (the foreign case aims at it). */
 const ownerPasskeys = new WeakMap<World, string>();
+/** The owner's invitation or team member each world's team case made (foreign cases aim at it). */
+const ownerTeamIds = new WeakMap<World, string>();
+/** What a team write changes: the membership or invitation, and its activity line. */
+const TEAM = ['memberships', 'invites', 'audit_log'] as const;
 
 const app = (w: World) => `/api/apps/${w.owner.appId}`;
 const notFound = (path: string, body?: unknown): ForeignCase => ({
   req: { path, body },
   status: 404,
   code: 'not_found'
+});
+/** A business the caller is not in (existing or not): `requireMember`'s one answer. */
+const notAMember = (path: string, body?: unknown): ForeignCase => ({
+  req: { path, body },
+  status: 403,
+  code: 'not_a_member'
 });
 
 /** A fresh app of the owner's without keys (generating a pair needs one). */
@@ -600,6 +611,129 @@ export const ROUTES: RegisteredRoute[] = [
     },
     writes: ['sessions', 'passkeys', 'auth_challenges', 'rate_limits'],
     counts: ['rate_limits', 'auth_challenges']
+  },
+  // The team (issue 16): members, invitations, roles, ownership; the invitation link.
+  {
+    method: 'GET',
+    pattern: `/api/businesses/:businessId{${idPattern('bu')}}/members`,
+    access: 'session',
+    permission: 'read',
+    valid: (w) => ({ path: teamPath(w.owner.businessId, '/members') }),
+    foreign: (w) => [notAMember(teamPath(w.owner.businessId, '/members'))]
+  },
+  {
+    method: 'POST',
+    pattern: `/api/businesses/:businessId{${idPattern('bu')}}/invites`,
+    json: true,
+    access: 'session',
+    permission: 'team.manage',
+    valid: (w) => ({
+      path: teamPath(w.owner.businessId, '/invites'),
+      body: { email: `invited-${Date.now()}@example.com`, role: 'developer' }
+    }),
+    foreign: (w) => [
+      notAMember(teamPath(w.owner.businessId, '/invites'), {
+        email: 'someone@example.com',
+        role: 'admin'
+      })
+    ],
+    writes: [...TEAM, 'rate_limits'],
+    counts: ['rate_limits']
+  },
+  {
+    method: 'DELETE',
+    pattern: `/api/businesses/:businessId{${idPattern('bu')}}/invites/:inviteId{${idPattern('iv')}}`,
+    access: 'session',
+    permission: 'team.manage',
+    async valid(w) {
+      const email = `revoked-${Date.now()}@example.com`;
+      const res = await invite(w.t, w.owner.merchant, w.owner.businessId, email, 'viewer');
+      const { invite: created } = (await res.json()) as { invite: { id: string } };
+      ownerTeamIds.set(w, created.id);
+      return { path: teamPath(w.owner.businessId, `/invites/${created.id}`) };
+    },
+    foreign: (w) => {
+      const id = ownerTeamIds.get(w) ?? 'iv_000000000';
+      // The owner's business, and the other merchant's own business with the owner's invitation.
+      return [
+        notAMember(teamPath(w.owner.businessId, `/invites/${id}`)),
+        notFound(teamPath(w.other.businessId, `/invites/${id}`))
+      ];
+    },
+    writes: TEAM
+  },
+  ...(['PATCH', 'DELETE'] as const).map((method): RegisteredRoute => ({
+    method,
+    pattern: `/api/businesses/:businessId{${idPattern('bu')}}/members/:userId{${idPattern('us')}}`,
+    json: method === 'PATCH',
+    access: 'session',
+    permission: 'team.manage',
+    async valid(w) {
+      const m = await joined(w.t, w.owner.merchant, w.owner.businessId, 'developer');
+      ownerTeamIds.set(w, m.id);
+      const body = method === 'PATCH' ? { role: 'viewer' } : undefined;
+      return { path: teamPath(w.owner.businessId, `/members/${m.id}`), body };
+    },
+    foreign: (w) => {
+      const id = ownerTeamIds.get(w) ?? w.owner.merchant.id;
+      const body = method === 'PATCH' ? { role: 'admin' } : undefined;
+      return [
+        notAMember(teamPath(w.owner.businessId, `/members/${id}`), body),
+        notFound(teamPath(w.other.businessId, `/members/${id}`), body)
+      ];
+    },
+    writes: TEAM
+  })),
+  {
+    method: 'POST',
+    pattern: `/api/businesses/:businessId{${idPattern('bu')}}/transfer`,
+    json: true,
+    access: 'session',
+    // Owners only: stronger than any entry of PERMISSIONS (team.manage also lets Admins in).
+    permission: 'team.manage',
+    async valid(w) {
+      const m = await joined(w.t, w.owner.merchant, w.owner.businessId, 'admin');
+      ownerTeamIds.set(w, m.id);
+      return { path: teamPath(w.owner.businessId, '/transfer'), body: { userId: m.id } };
+    },
+    foreign: (w) => [
+      notAMember(teamPath(w.owner.businessId, '/transfer'), { userId: w.other.merchant.id }),
+      notFound(teamPath(w.other.businessId, '/transfer'), {
+        userId: ownerTeamIds.get(w) ?? w.owner.merchant.id
+      })
+    ],
+    writes: TEAM
+  },
+  {
+    method: 'POST',
+    pattern: '/api/invites/preview',
+    json: true,
+    // The token is the credential (only its address's inbox holds it).
+    access: 'open',
+    async valid(w) {
+      const email = `preview-${Date.now()}@example.com`;
+      await invite(w.t, w.owner.merchant, w.owner.businessId, email, 'viewer');
+      return { path: '/api/invites/preview', body: { token: inviteToken(w.t, email) } };
+    },
+    writes: ['rate_limits'],
+    counts: ['rate_limits']
+  },
+  {
+    method: 'POST',
+    pattern: '/api/invites/accept',
+    json: true,
+    // Signed out, creating the account (signed in is the same route with a session).
+    access: 'open',
+    async valid(w) {
+      const email = `joining-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;
+      await invite(w.t, w.owner.merchant, w.owner.businessId, email, 'developer');
+      return {
+        path: '/api/invites/accept',
+        body: { token: inviteToken(w.t, email), name: 'Joining', password: 'a long new passphrase' }
+      };
+    },
+    writes: [...ACCOUNTS, ...TEAM, 'businesses'],
+    counts: ['rate_limits']
   },
   {
     method: 'ALL',

@@ -2,6 +2,7 @@ import { SYNC_SCHEMA_VERSION } from '@kspay/shared';
 import { expect } from 'vitest';
 import { hashToken } from '../../src/lib/tokens';
 import { create, fields, newAppId, newClientId, pngLogo } from './apps';
+import { ownBusiness, teamPath } from './team';
 import {
   call,
   createMerchant,
@@ -30,6 +31,8 @@ export interface Holdings {
   refreshToken: string;
   /** The public id (`se_…`) of `merchant`'s session. */
   sessionId: string;
+  /** The business `merchant` owns (sign-up made it). */
+  businessId: string;
 }
 
 /**
@@ -67,12 +70,21 @@ async function holdings(t: TestServer): Promise<Holdings> {
     .select('id')
     .where('token_hash', '=', hashToken(merchant.token))
     .executeTakeFirstOrThrow();
-  return { merchant, clientId, appId, pair, accessToken, refreshToken, sessionId };
+  const businessId = await ownBusiness(t, merchant);
+  return { merchant, clientId, appId, pair, accessToken, refreshToken, sessionId, businessId };
 }
 
 export async function buildWorld(t: TestServer): Promise<World> {
   const owner = await holdings(t);
   const other = await holdings(t);
+  // Each member's first request to a business records their activity (once a minute at most):
+  // done here, so the suites' "nothing changed" snapshots start after it.
+  for (const h of [owner, other]) {
+    const res = await call(t, 'GET', teamPath(h.businessId, '/members'), {
+      cookie: h.merchant.cookie
+    });
+    expect(res.status).toBe(200);
+  }
   const domain = await call(t, 'POST', `/api/apps/${owner.appId}/domains`, {
     cookie: owner.merchant.cookie,
     body: { origin: SHOP_ORIGIN }

@@ -5,6 +5,7 @@ import { randomBase62 } from '@kspay/shared/ids';
 import { sessionCookieName } from '../../src/console/middleware/session';
 import { sessionStore } from '../../src/store/sessions';
 import { userStore } from '../../src/store/users';
+import { businessStore } from '../../src/store/businesses';
 import { TEST_ORIGIN, type testServer } from './services';
 
 export type TestServer = Awaited<ReturnType<typeof testServer>>;
@@ -82,6 +83,8 @@ export interface Merchant {
   /** `name=value` of a live session cookie. */
   cookie: string;
   token: string;
+  /** The business sign-up made for them, where they are the Owner. */
+  businessId: string;
 }
 
 /**
@@ -105,7 +108,17 @@ export async function createMerchant(
     userAgent: null
   });
   const cookie = `${sessionCookieName(t.services.config.publicOrigin)}=${token}`;
-  return { id: user.id, email: user.email, name: user.name, password, cookie, token };
+  const [own] = await businessStore(t.services.db, t.clock).forUser(user.id);
+  if (!own) throw new Error('sign-up made no business');
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    password,
+    cookie,
+    token,
+    businessId: own.id
+  };
 }
 
 /**

@@ -2,32 +2,38 @@ import { can, REAUTH_WINDOW_MS, ROLE_REFUSAL, type Permission } from '@kspay/sha
 import { appIdSchema } from '@kspay/shared/ids';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv, Services } from '../../env';
+import type { AppEnv, BusinessEnv, Services } from '../../env';
 import { RouteApp } from '../../http/openapi';
 import { clientIp } from '../../lib/client-ip';
 import { ApiError } from '../../lib/errors';
-import { ownedApp, type AppState } from '../../store/apps-access';
+import { memberApp, type MemberAppState } from '../../store/apps-access';
 import type { Actor } from '../../store/audit';
 import { apiHook } from '../validate';
 import { requireSession } from './session';
+import { touchMembership } from './business-member';
 
-/** Routes under `/api/apps/:appId/…` that act on one of the caller's apps. */
-export interface AppScopedEnv extends AppEnv {
-  Variables: AppEnv['Variables'] & { app: AppState };
+/** Routes under `/api/apps/:appId/…` that act on an app of one of the caller's businesses. */
+export interface AppScopedEnv extends BusinessEnv {
+  Variables: BusinessEnv['Variables'] & { app: MemberAppState };
 }
 
 /**
- * Runs after `requireSession`: the app must exist and belong to the caller. Someone else's
- * app answers exactly like a missing one (404), so ids cannot be probed.
+ * Runs after `requireSession`: the app must exist and its business must count the caller as a
+ * member. An app of a business the caller is not in answers exactly like a missing one (404),
+ * so ids cannot be probed. The role is read with the app, from committed state, on every
+ * request (never cached): a role change or removal applies to the very next request.
  */
 export const requireOwnedApp = (s: Services) =>
   createMiddleware<AppScopedEnv>(async (c, next) => {
     const appId = c.req.param('appId') ?? '';
+    const { userId } = c.get('session');
     const app = appIdSchema.safeParse(appId).success
-      ? await ownedApp(s.db.db, appId, c.get('session').userId)
+      ? await memberApp(s.db.db, appId, userId)
       : null;
     if (!app) throw new ApiError('not_found', 'There is no such app');
     c.set('app', app);
+    c.set('member', { businessId: app.businessId, role: app.role });
+    await touchMembership(s, app.businessId, userId, app.lastActiveAt);
     await next();
   });
 
@@ -44,13 +50,13 @@ export function appScopedRoutes(s: Services, ...paths: string[]): RouteApp<AppSc
 }
 
 /**
- * Runs after `requireOwnedApp`: the caller's role in the app's business must allow
- * `permission` (shared/src/roles.ts), or the route answers 403 `forbidden_role`.
- * Until businesses have members (issue 16) the only caller is the app's owner.
+ * Runs after `requireOwnedApp` or `requireMember`: the caller's role in the business must
+ * allow `permission` (shared/src/roles.ts), or the route answers 403 `forbidden_role` and
+ * changes nothing.
  */
 export const requirePermission = (permission: Permission) =>
-  createMiddleware<AppScopedEnv>(async (c, next) => {
-    if (!can('owner', permission)) throw new ApiError('forbidden_role', ROLE_REFUSAL);
+  createMiddleware<BusinessEnv>(async (c, next) => {
+    if (!can(c.get('member').role, permission)) throw new ApiError('forbidden_role', ROLE_REFUSAL);
     await next();
   });
 
@@ -80,7 +86,8 @@ export const requireVerifiedEmail = () =>
     await next();
   });
 
-export function actorOf(c: Context<AppScopedEnv>, s: Services): Actor {
+/** The signed-in caller and where they act from, as the audit log records them. */
+export function actorOf<E extends AppEnv>(c: Context<E>, s: Services): Actor {
   return {
     userId: c.get('session').userId,
     ip: clientIp(c, s.config.trustProxy),
