@@ -6,14 +6,19 @@ import {
 import { api } from '../api/client';
 import { send } from '../api/errors';
 
-/** `GET /api/company`: the merchant's company profile (fields null until saved). */
-export async function getCompany(): Promise<CompanyProfile> {
-  const res = await send(api.company.$get());
+/** `GET /api/businesses/:businessId/company`: the business's profile (fields null until saved). */
+export async function getCompany(businessId: string): Promise<CompanyProfile> {
+  const res = await send(api.businesses[':businessId'].company.$get({ param: { businessId } }));
   return companyProfileSchema.parse(await res.json());
 }
 
-/** `PATCH /api/company`: saves the whole profile; the answer is what was stored. */
-export async function saveCompany(input: CompanyProfileFields): Promise<CompanyProfile> {
-  const res = await send(api.company.$patch({ json: input }));
+/** `PATCH …/company` (Owners and Admins): saves the whole profile; the answer is what was stored. */
+export async function saveCompany(
+  businessId: string,
+  input: CompanyProfileFields
+): Promise<CompanyProfile> {
+  const res = await send(
+    api.businesses[':businessId'].company.$patch({ param: { businessId }, json: input })
+  );
   return companyProfileSchema.parse(await res.json());
 }

@@ -1,12 +1,9 @@
-import { z } from 'zod';
+import { businessListSchema, type MemberBusiness } from '@kspay/shared/businesses';
 import { api } from '../api/client';
 import { send } from '../api/errors';
-import { businessSummarySchema, type BusinessSummary } from './selection';
-
-const listSchema = z.object({ businesses: z.array(businessSummarySchema) });
 
 /** `GET /api/businesses`: every business the signed-in person belongs to, with their role. */
-export async function listBusinesses(): Promise<BusinessSummary[]> {
+export async function listBusinesses(): Promise<MemberBusiness[]> {
   const res = await send(api.businesses.$get());
-  return listSchema.parse(await res.json()).businesses;
+  return businessListSchema.parse(await res.json()).businesses;
 }

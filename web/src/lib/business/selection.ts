@@ -1,15 +1,10 @@
-import { roleSchema } from '@kspay/shared/roles';
+import { memberBusinessSchema, type MemberBusiness } from '@kspay/shared/businesses';
 import { z } from 'zod';
 
 /** A business the signed-in person belongs to, and their role in it (no secret). */
-export const businessSummarySchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  role: roleSchema
-});
-export type BusinessSummary = z.infer<typeof businessSummarySchema>;
+export type BusinessSummary = MemberBusiness;
 
-const rememberedSchema = z.object({ list: z.array(businessSummarySchema) });
+const rememberedSchema = z.object({ list: z.array(memberBusinessSchema) });
 
 /**
  * Where a person's businesses are remembered on this device, per user: the list (names and

@@ -68,6 +68,7 @@ describe('describeAudit', () => {
     action: 'key.generated',
     keyId: 'ak_AAAAAAAAA',
     detail: null,
+    actorName: null,
     actorEmail: 'a@example.com',
     ip: '127.0.0.1',
     userAgent: null,

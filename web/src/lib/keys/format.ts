@@ -57,6 +57,10 @@ const actionTexts: Record<AuditEntry['action'], string> = {
   'key.enabled': 'Enabled a key pair',
   'domain.added': 'Added a domain',
   'domain.removed': 'Removed a domain',
+  'app.registered': 'Registered the app',
+  'app.updated': 'Edited the app',
+  'app.enabled': 'Enabled the app',
+  'app.disabled': 'Disabled the app',
   'team.invited': 'Invited a member',
   'team.invite_revoked': 'Revoked an invitation',
   'team.joined': 'Joined the team',
@@ -85,6 +89,7 @@ export function describeAudit(entry: Pick<AuditEntry, 'action' | 'detail' | 'key
     const note = grace ? graceTexts[grace] : undefined;
     return { title, detail: note ? `${entry.keyId ?? ''} (${note})`.trim() : entry.detail };
   }
-  if (entry.action.startsWith('domain.')) return { title, detail: entry.detail };
-  return { title, detail: entry.keyId };
+  if (entry.action.startsWith('key.')) return { title, detail: entry.keyId };
+  // Domains: the origin; team actions: the member's address and role(s); app actions: as written.
+  return { title, detail: entry.detail };
 }

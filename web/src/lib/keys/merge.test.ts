@@ -41,6 +41,7 @@ describe('appendEntries', () => {
     action: 'key.generated',
     keyId: null,
     detail: null,
+    actorName: null,
     actorEmail: null,
     ip: null,
     userAgent: null,
