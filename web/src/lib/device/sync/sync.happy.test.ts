@@ -125,6 +125,7 @@ describe('sync against the real server', () => {
       );
       const body = {
         clientId: 'cl_otherdeviceotherdev',
+        businessId: server.businessId,
         schemaVersion: SYNC_SCHEMA_VERSION,
         mutations
       };
