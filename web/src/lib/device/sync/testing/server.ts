@@ -72,6 +72,26 @@ export async function realServer() {
       extraDbs.push(db);
       app = createApp({ ...t.services, db });
     },
+    /**
+     * The merchant's role in their business, as an Owner's "Change role" would leave it (another
+     * Owner stays, so the business keeps one); null removes them from it.
+     */
+    async setRole(role: 'owner' | 'admin' | 'developer' | 'viewer' | null) {
+      const { db } = t.services.db;
+      const mine = db
+        .updateTable('memberships')
+        .where('business_id', '=', businessId)
+        .where('user_id', '=', m.id);
+      if (role === null) {
+        await db
+          .deleteFrom('memberships')
+          .where('business_id', '=', businessId)
+          .where('user_id', '=', m.id)
+          .execute();
+      } else {
+        await mine.set({ role }).execute();
+      }
+    },
     /** Ends the session on the server: the next sync request answers 401. */
     async signOut() {
       const { db } = t.services.db;
