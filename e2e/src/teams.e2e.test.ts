@@ -38,7 +38,11 @@ describe.skipIf(!hasChromium)('teams', () => {
     if (shots) await shoot(page, `${shots}-invite-form`);
     await form.getByRole('button', { name: 'Send Invite' }).click();
     await form.waitFor({ state: 'detached' });
-    await page.getByRole('listitem').filter({ hasText: email }).waitFor();
+    await page
+      .getByRole('region', { name: 'Pending invitations' })
+      .getByRole('listitem')
+      .filter({ hasText: email })
+      .waitFor();
     const mail = await stack.smtp.waitFor(email, 'invite');
     const link = /https?:\/\/\S+\/invite#token=[A-Za-z0-9_-]{43}/.exec(mail.text)?.[0];
     if (!link) throw new Error(`no invitation link in ${mail.text}`);

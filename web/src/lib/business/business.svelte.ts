@@ -38,7 +38,7 @@ export class Businesses {
     return can(this.role, permission);
   }
 
-  /** The business to open for `userId`: asked once per sign-in, then reused. */
+  /** The business to open for `userId`: the list is asked once per sign-in, then reused. */
   load(userId: string): Promise<BusinessSummary | null> {
     if (this.#userId !== userId) {
       this.#userId = userId;
@@ -50,7 +50,8 @@ export class Businesses {
       this.#loading = null;
       throw err;
     });
-    return this.#loading;
+    // The business current NOW: the switcher or a joined invitation may have moved on since.
+    return this.#loading.then(() => this.current);
   }
 
   /**

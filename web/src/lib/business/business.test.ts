@@ -128,11 +128,12 @@ describe('Businesses', () => {
     expect(mem.current.get(USER)).toBe(own.id);
   });
 
-  it('a joined business is listed and current at once', async () => {
+  it('a joined business is listed and current at once, also for the next load', async () => {
     const b = new Businesses(answering([own]), memory());
     await b.load(USER);
     b.joined(viewing);
     expect(b.current).toEqual(viewing);
+    expect(await b.load(USER)).toEqual(viewing);
     expect(b.list.map((x) => x.id)).toEqual([own.id, viewing.id]);
   });
 
