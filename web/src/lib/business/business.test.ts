@@ -65,11 +65,11 @@ describe('choosing the business to open', () => {
 describe('Businesses', () => {
   it("loads the server's list once per sign-in, remembers it and the current business", async () => {
     const mem = memory();
-    const api = answering([own, joined]);
-    const b = new Businesses(api, mem);
+    const list = vi.fn(() => Promise.resolve([own, joined]));
+    const b = new Businesses({ list }, mem);
     expect(await b.load(USER)).toEqual(own);
     await b.load(USER);
-    expect(api.list).toHaveBeenCalledTimes(1);
+    expect(list).toHaveBeenCalledTimes(1);
     expect(b.select(joined.id)).toEqual(joined);
     expect(b.role).toBe('developer');
     expect(b.can('apps.write')).toBe(true);

@@ -1,7 +1,7 @@
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { freshBrowser } from '../sync/testing/idb';
-import { DB_VERSION, dbName, openUserDb, ownBusinessId, readMeta } from './database';
+import { DB_VERSION, openUserDb, ownBusinessId, readMeta } from './database';
 import {
   V1_STORES,
   type V1App,
