@@ -5,7 +5,7 @@ import { hasChromium } from './harness/browser';
 import { merchant, signIn, signUp, useStack } from './harness/fixture';
 import { browserProfile } from './harness/profile';
 import { openForm, submitApp } from './harness/app-form';
-import { registerAppsViaSync, serverApps } from './harness/sync-api';
+import { businessIdOf, registerAppsViaSync, serverApps } from './harness/sync-api';
 
 /** Where to leave the dialog's screenshots for a person to look at (unset: none taken). */
 const SHOTS = process.env.SCREENSHOT_DIR;
@@ -159,13 +159,13 @@ describe.skipIf(!hasChromium)('background sync in Chromium', () => {
     await signUp(page, m);
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
 
-    // The tag names the user whose database holds the outbox. Headless Chromium may already
+    // The tag names the replica (user and business) whose database holds the outbox. Headless Chromium may already
     // have fired it (it does not see the emulated offline state), finding the tab's lock taken.
     const userId = await page.evaluate(async () => {
       const res = await fetch('/api/auth/session');
       return ((await res.json()) as { user: { id: string } }).user.id;
     });
-    const tag = `kspay-outbox:${userId}`;
+    const tag = `kspay-outbox:${userId}:${await businessIdOf(page)}`;
 
     await openForm(page);
     await ctx.setOffline(true);

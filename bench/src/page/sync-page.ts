@@ -11,7 +11,7 @@ import { createApp } from '@kspay/web/lib/device/sync/mutations';
 import { pushOutbox } from '@kspay/web/lib/device/sync/protocol';
 
 async function open(name: string): Promise<KspayDb> {
-  const db = new KspayDb(name);
+  const db = new KspayDb(name, 'bu_bench0001');
   await db.open();
   return db;
 }

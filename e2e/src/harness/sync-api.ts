@@ -21,6 +21,21 @@ export function appFields(name: string): AppFields {
   };
 }
 
+/**
+ * The page's signed-in person's business: `name` picks one by name, else the one they own
+ * (sign-up made it). Read from `GET /api/businesses` with the page's session.
+ */
+export async function businessIdOf(page: Page, name?: string): Promise<string> {
+  const list = await page.evaluate(async () => {
+    const r = await fetch('/api/businesses');
+    return ((await r.json()) as { businesses: { id: string; name: string; role: string }[] })
+      .businesses;
+  });
+  const found = list.find((b) => (name === undefined ? b.role === 'owner' : b.name === name));
+  if (!found) throw new Error(`no business ${name ?? 'owned'} in ${JSON.stringify(list)}`);
+  return found.id;
+}
+
 const base62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const random = (n: number) =>
   Array.from({ length: n }, () => base62[Math.floor(Math.random() * 62)]).join('');
@@ -30,10 +45,15 @@ const random = (n: number) =>
  * (its cookie and Origin), as a second client of that merchant would. For tests that need data
  * on the server without going through the apps form. Returns the new app ids.
  */
-export async function registerAppsViaSync(page: Page, names: string[]): Promise<string[]> {
+export async function registerAppsViaSync(
+  page: Page,
+  names: string[],
+  businessId?: string
+): Promise<string[]> {
   const ids = names.map(() => `ap_${random(9)}`);
   const body = {
     clientId: `cl_${random(22)}`,
+    businessId: businessId ?? (await businessIdOf(page)),
     schemaVersion: SYNC_SCHEMA_VERSION,
     mutations: names.map((name, i) => ({
       id: i + 1,
@@ -67,11 +87,16 @@ export interface ServerApp {
  * The merchant's live apps as the server has them: a pull from cursor 0 with the page's
  * session cookie, as a reader-only client that never pushes.
  */
-export async function serverApps(page: Page, origin: string): Promise<ServerApp[]> {
+export async function serverApps(
+  page: Page,
+  origin: string,
+  businessId?: string
+): Promise<ServerApp[]> {
   const res = await page.request.post('/api/sync/pull', {
     headers: { Origin: origin },
     data: {
       clientId: 'cl_e2eReaderOnly000000',
+      businessId: businessId ?? (await businessIdOf(page)),
       schemaVersion: SYNC_SCHEMA_VERSION,
       cursor: 0,
       rejectionsAfter: 0

@@ -26,7 +26,7 @@ const valid: AppFormValues = {
 };
 
 async function newForm(values: Partial<AppFormValues> = {}, taken: string[] = []) {
-  const db = await openUserDb('us_form', freshBrowser());
+  const db = await openUserDb('us_form', 'bu_form', freshBrowser());
   const form = new AppForm(
     {
       db,

@@ -1,19 +1,24 @@
 import { openUserDb, type KspayDb } from './db/database';
 import { SyncEngine } from './sync/engine';
-import { countUnsynced, deleteLocalData, type Unsynced } from './sync/local-data';
+import { countUnsynced, deleteLocalData, deleteReplica, type Unsynced } from './sync/local-data';
 import { SyncStatus } from './sync/status.svelte';
 
-/** The signed-in merchant's browser-side data: their database, its sync engine and status. */
+/**
+ * The signed-in person's browser-side data for the business they work in: the replica
+ * database of that business, its sync engine and status.
+ */
 export interface UserLocal {
   userId: string;
+  businessId: string;
   db: KspayDb;
   engine: SyncEngine;
   status: SyncStatus;
 }
 
 /**
- * The one open local database of this tab. It belongs to one user at a time: opening another
- * user's closes the previous one first, so a tab never shows or syncs two merchants' data.
+ * The one open local database of this tab. It is one user's replica of one business at a time:
+ * opening another (another user, or the switcher's other business) closes the previous one
+ * first, so a tab never shows or syncs two merchants' or two businesses' data.
  * It stays open across pages (and across a trip to the sign-in page after a 401, so the outbox
  * simply resumes when the same merchant signs in again); only sign-out deletes it.
  */
@@ -23,27 +28,33 @@ class LocalStore {
   error = $state<string | null>(null);
   /** Called when another tab deleted this user's database (it signed out). */
   onWipedElsewhere: (() => void) | null = null;
+  /**
+   * Called once the server answered `not_a_member` for the open replica and it was deleted
+   * (the person left or was removed): the shell moves to another business and says why.
+   */
+  onNotAMember: ((businessId: string) => void) | null = null;
 
-  #opening: { userId: string; promise: Promise<UserLocal | null> } | null = null;
+  #opening: { key: string; promise: Promise<UserLocal | null> } | null = null;
 
-  /** Opens (or reuses) the user's database and starts syncing; null when IndexedDB failed. */
-  open(userId: string): Promise<UserLocal | null> {
+  /** Opens (or reuses) the replica and starts syncing; null when IndexedDB failed. */
+  open(userId: string, businessId: string): Promise<UserLocal | null> {
     const current = this.current;
-    if (current?.userId === userId) {
+    if (current?.userId === userId && current.businessId === businessId) {
       // Back after signing in again: a sync paused by a 401 picks the outbox up again.
       if (current.engine.state.phase === 'signed-out') current.engine.resume();
       return Promise.resolve(current);
     }
-    if (this.#opening?.userId === userId) return this.#opening.promise;
-    const promise = this.#open(userId).finally(() => (this.#opening = null));
-    this.#opening = { userId, promise };
+    const key = `${userId} ${businessId}`;
+    if (this.#opening?.key === key) return this.#opening.promise;
+    const promise = this.#open(userId, businessId).finally(() => (this.#opening = null));
+    this.#opening = { key, promise };
     return promise;
   }
 
-  async #open(userId: string): Promise<UserLocal | null> {
+  async #open(userId: string, businessId: string): Promise<UserLocal | null> {
     await this.close();
     try {
-      const db = await openUserDb(userId);
+      const db = await openUserDb(userId, businessId);
       db.on('versionchange', (ev: IDBVersionChangeEvent) => {
         // Another tab deleted the database: that tab signed this merchant out. Closing for
         // good (no auto-open) keeps a live query here from re-creating an empty database.
@@ -53,11 +64,14 @@ class LocalStore {
       });
       const engine = new SyncEngine(db);
       const status = new SyncStatus(db, engine);
+      engine.subscribe((s) => {
+        if (s.phase === 'not-a-member') void this.#notAMember(userId, businessId);
+      });
       await engine.start();
       // A new sign-in: if another tab of this merchant leads a sync paused by a 401, it resumes.
       engine.resume();
       this.error = null;
-      this.current = { userId, db, engine, status };
+      this.current = { userId, businessId, db, engine, status };
       return this.current;
     } catch (err) {
       this.error =
@@ -83,10 +97,21 @@ class LocalStore {
     return c ? countUnsynced(c.db) : { changes: 0, refused: 0, drafts: 0 };
   }
 
-  /** Sign-out, device side: stops syncing and deletes the user's database and caches. */
+  /** Sign-out, device side: stops syncing and deletes every replica of the user, and caches. */
   async wipe(userId: string): Promise<void> {
     await this.close();
     await deleteLocalData(userId);
+  }
+
+  /**
+   * The business is no longer this person's: its replica (outbox and drafts included: the
+   * server would refuse every one of them) leaves the device, whichever tab learnt it first.
+   */
+  async #notAMember(userId: string, businessId: string): Promise<void> {
+    const c = this.current;
+    if (c?.userId === userId && c.businessId === businessId) await this.close();
+    await deleteReplica(userId, businessId).catch(() => undefined);
+    this.onNotAMember?.(businessId);
   }
 }
 

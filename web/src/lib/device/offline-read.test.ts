@@ -20,7 +20,11 @@ const request = (fetch: () => Promise<Figures>, key = 'overview:ap_1'): ReadRequ
 const answer = (total: number): Figures => ({ total, asOf: '2026-12-02T10:41:00.000Z' });
 
 async function setup() {
-  const db = await openUserDb(`us_${Math.random().toString(36).slice(2)}`, freshBrowser());
+  const db = await openUserDb(
+    `us_${Math.random().toString(36).slice(2)}`,
+    'bu_read',
+    freshBrowser()
+  );
   return { db, read: new OfflineRead<Figures>(db) };
 }
 
@@ -105,7 +109,11 @@ describe('a list the page changes with the answers of actions (keys, domains)', 
   });
 
   it('stays on screen when the connection goes, as this device copy with its time', async () => {
-    const db = await openUserDb(`us_${Math.random().toString(36).slice(2)}`, freshBrowser());
+    const db = await openUserDb(
+      `us_${Math.random().toString(36).slice(2)}`,
+      'bu_read',
+      freshBrowser()
+    );
     const read = new OfflineRead<Pair[]>(
       db,
       list(() => Promise.resolve([{ id: 'k1' }]))
@@ -131,7 +139,11 @@ describe('a list the page changes with the answers of actions (keys, domains)', 
   });
 
   it('an action answer wins over a list request still on its way, and is stored', async () => {
-    const db = await openUserDb(`us_${Math.random().toString(36).slice(2)}`, freshBrowser());
+    const db = await openUserDb(
+      `us_${Math.random().toString(36).slice(2)}`,
+      'bu_read',
+      freshBrowser()
+    );
     let finish!: (p: Pair[]) => void;
     const read = new OfflineRead<Pair[]>(
       db,

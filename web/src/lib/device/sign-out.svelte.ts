@@ -2,6 +2,7 @@ import { toast } from 'svelte-sonner';
 import { ApiRequestError } from '../api/errors';
 import { session } from '../session/session.svelte';
 import type { Unsynced } from './sync/local-data';
+import { businesses } from '../business/business.svelte';
 import { local } from './local.svelte';
 
 /**
@@ -32,6 +33,7 @@ export class SignOutFlow {
     if (!user) return;
     try {
       await local.wipe(user.id);
+      businesses.forget(user.id);
     } catch {
       toast.error(
         'The data on this device could not be deleted. Close other KS Pay tabs and try again.'

@@ -89,6 +89,7 @@ export function describeAudit(entry: Pick<AuditEntry, 'action' | 'detail' | 'key
     const note = grace ? graceTexts[grace] : undefined;
     return { title, detail: note ? `${entry.keyId ?? ''} (${note})`.trim() : entry.detail };
   }
-  if (entry.action.startsWith('domain.')) return { title, detail: entry.detail };
-  return { title, detail: entry.keyId };
+  if (entry.action.startsWith('key.')) return { title, detail: entry.keyId };
+  // Domains: the origin; team actions: the member's address and role(s); app actions: as written.
+  return { title, detail: entry.detail };
 }

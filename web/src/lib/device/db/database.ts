@@ -12,7 +12,7 @@ import {
 } from './types';
 
 /**
- * The per-user browser database. Every schema version ever shipped stays declared: a browser
+ * A replica database (one per person and business, see `dbName`). Every schema version ever shipped stays declared: a browser
  * that last ran an old build upgrades step by step through each `upgrade()`, so no version can
  * be removed once released. Add a version with the new stores and an upgrade; never edit one.
  */
@@ -44,8 +44,24 @@ export interface DbDeps {
   IDBKeyRange?: typeof IDBKeyRange;
 }
 
-export function dbName(userId: string): string {
-  return `kspay-${userId}`;
+/**
+ * One database per (person, business): a member of several businesses keeps a replica of each,
+ * with its own sync client id, outbox and drafts, so nothing of one business shows in another.
+ * The replica of the business migration 012 made for each existing account (id `bu_` + the
+ * user id's suffix) keeps the name the per-user database had before teams (`kspay-<userId>`):
+ * a browser that last ran a pre-teams build opens its old database, outbox and drafts
+ * included, as that business's replica, with nothing to copy.
+ */
+export function dbName(userId: string, businessId: string): string {
+  return businessId === ownBusinessId(userId) ? `kspay-${userId}` : `kspay-${userId}-${businessId}`;
+}
+
+/** The business migration 012 made for an account that existed before teams. */
+export const ownBusinessId = (userId: string): string => `bu_${userId.slice(3)}`;
+
+/** Whether `name` is one of `userId`'s replicas (of any business), for sign-out. */
+export function isReplicaOf(userId: string, name: string): boolean {
+  return name === `kspay-${userId}` || name.startsWith(`kspay-${userId}-bu_`);
 }
 
 export class KspayDb extends Dexie {
@@ -56,10 +72,12 @@ export class KspayDb extends Dexie {
   snapshots!: Table<Snapshot, string>;
   requestLogs!: Table<LocalRequestLog, string>;
   readonly userId: string;
+  readonly businessId: string;
 
-  constructor(userId: string, deps: DbDeps = {}) {
-    super(dbName(userId), deps);
+  constructor(userId: string, businessId: string, deps: DbDeps = {}) {
+    super(dbName(userId, businessId), deps);
     this.userId = userId;
+    this.businessId = businessId;
     this.version(1).stores(V1_STORES);
     this.version(2).stores(V2_STORES).upgrade(upgradeToV2);
     this.version(3).stores(V3_STORES);
@@ -91,9 +109,13 @@ function freshMeta(clientId = newClientId()): SyncMeta {
   };
 }
 
-/** Opens (creating or upgrading) the database of one signed-in user. */
-export async function openUserDb(userId: string, deps: DbDeps = {}): Promise<KspayDb> {
-  const db = new KspayDb(userId, deps);
+/** Opens (creating or upgrading) the signed-in user's replica of one business. */
+export async function openUserDb(
+  userId: string,
+  businessId: string,
+  deps: DbDeps = {}
+): Promise<KspayDb> {
+  const db = new KspayDb(userId, businessId, deps);
   await db.open();
   return db;
 }

@@ -1,7 +1,7 @@
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { freshBrowser } from '../sync/testing/idb';
-import { DB_VERSION, dbName, openUserDb, readMeta } from './database';
+import { DB_VERSION, openUserDb, ownBusinessId, readMeta } from './database';
 import {
   V1_STORES,
   type V1App,
@@ -11,6 +11,9 @@ import {
 } from './migrations';
 
 const USER = 'us_migrate01';
+// Databases before teams were per user; they live on as the replica of the business migration
+// 012 made for the account, under the same name (see `dbName`).
+const BUSINESS = ownBusinessId(USER);
 
 const v1App: V1App = {
   id: 'ap_aaaaaaaa1',
@@ -31,7 +34,7 @@ const v1App: V1App = {
 };
 
 async function writeV1(deps: ReturnType<typeof freshBrowser>) {
-  const v1 = new Dexie(dbName(USER), deps);
+  const v1 = new Dexie(`kspay-${USER}`, deps);
   v1.version(1).stores(V1_STORES);
   await v1.open();
   const logo = new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: 'image/png' });
@@ -67,7 +70,7 @@ describe('Dexie schema migration', () => {
     const deps = freshBrowser();
     await writeV1(deps);
 
-    const db = await openUserDb(USER, deps);
+    const db = await openUserDb(USER, BUSINESS, deps);
     expect(db.verno).toBe(DB_VERSION);
 
     const app = await db.apps.get(v1App.id);
@@ -106,8 +109,8 @@ describe('Dexie schema migration', () => {
   });
 
   it('creates a fresh database at the current version with its own client id', async () => {
-    const a = await openUserDb(USER, freshBrowser());
-    const b = await openUserDb(USER, freshBrowser());
+    const a = await openUserDb(USER, BUSINESS, freshBrowser());
+    const b = await openUserDb(USER, BUSINESS, freshBrowser());
     const [ma, mb] = [await readMeta(a), await readMeta(b)];
     expect(ma.clientId).toMatch(/^cl_[A-Za-z0-9]{22}$/);
     expect(ma.clientId).not.toBe(mb.clientId);
@@ -118,10 +121,10 @@ describe('Dexie schema migration', () => {
 
   it('keeps the client id when the database is opened again', async () => {
     const deps = freshBrowser();
-    const first = await openUserDb(USER, deps);
+    const first = await openUserDb(USER, BUSINESS, deps);
     const { clientId } = await readMeta(first);
     first.close();
-    const again = await openUserDb(USER, deps);
+    const again = await openUserDb(USER, BUSINESS, deps);
     expect((await readMeta(again)).clientId).toBe(clientId);
     again.close();
   });

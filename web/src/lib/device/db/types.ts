@@ -4,7 +4,7 @@ import type { MutationName } from '@kspay/shared/sync';
 import type { AppRecord } from '@kspay/shared/app-record';
 
 /**
- * Row shapes of the per-user browser database (current schema version). Nothing here is a
+ * Row shapes of a replica database (one per person and business) (current schema version). Nothing here is a
  * secret: the database holds the merchant's apps, their unsaved forms and queued changes only.
  */
 

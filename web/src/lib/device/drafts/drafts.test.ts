@@ -12,7 +12,7 @@ import {
   type DraftInput
 } from './drafts';
 
-const open = () => openUserDb('us_drafts', freshBrowser());
+const open = () => openUserDb('us_drafts', 'bu_drafts', freshBrowser());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const form = (name: string, logo: DraftInput['logo'] = null): DraftInput => ({
@@ -52,11 +52,11 @@ describe('drafts', () => {
 
   it('keeps the picked logo as a Blob with its name and type across a reopen', async () => {
     const deps = freshBrowser();
-    const db = await openUserDb('us_drafts', deps);
+    const db = await openUserDb('us_drafts', 'bu_drafts', deps);
     const blob = pngBlob(2048);
     await saveDraft(db, form('Half', { blob, name: 'shop.png', type: 'image/png' }));
     db.close();
-    const reopened = await openUserDb('us_drafts', deps);
+    const reopened = await openUserDb('us_drafts', 'bu_drafts', deps);
     const draft = await loadDraft(reopened, 'dr_register');
     expect(draft).toMatchObject({ kind: 'app-register', appId: null, values: { name: 'Half' } });
     expect(draft?.logo).toMatchObject({ name: 'shop.png', type: 'image/png' });

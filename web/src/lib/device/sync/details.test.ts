@@ -14,7 +14,8 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-const browser = (): Promise<KspayDb> => openUserDb(server.merchantId, freshBrowser());
+const browser = (): Promise<KspayDb> =>
+  openUserDb(server.merchantId, server.businessId, freshBrowser());
 
 /** Browser `b` registers a name `a` already registered: KS Pay refuses it on sync. */
 async function refusedRegistration() {

@@ -34,6 +34,8 @@ export interface RefusedChange {
   conflict: boolean;
   /** The app exists on KS Pay (false: a refused registration, kept only on this device). */
   registered: boolean;
+  /** The member's role no longer allows the change (`forbidden_role`): resending cannot help. */
+  forbidden: boolean;
 }
 
 export interface SyncDetails {
@@ -111,7 +113,8 @@ export async function readSyncDetails(db: KspayDb): Promise<SyncDetails> {
           label: describeChange(e.name, e.args, app.server?.name ?? app.name),
           reason: e.message,
           conflict: app.conflict !== null,
-          registered: app.server !== null
+          registered: app.server !== null,
+          forbidden: e.code === 'forbidden_role'
         };
       })
       .sort((a, b) => a.mutationId - b.mutationId);

@@ -47,7 +47,7 @@ function counting(): { calls: string[]; fetch: FetchLike } {
 }
 
 async function tab(deps: ReturnType<typeof freshBrowser>, locks: LockManagerLike) {
-  const db: KspayDb = await openUserDb(server.merchantId, deps);
+  const db: KspayDb = await openUserDb(server.merchantId, server.businessId, deps);
   const net = counting();
   const engine = new SyncEngine(db, { fetch: net.fetch, locks, broadcast: true });
   await engine.start();

@@ -16,7 +16,9 @@
  *    pending edits stay visible across pulls and are never applied twice locally.
  * 5. A refused mutation advances the server's counter and is shown on its record (syncError /
  *    conflict); it is never retried. Transient failures (no answer, 5xx) retry with jittered
- *    exponential backoff; 401 pauses until resume(); an outdated schema stops until update.
+ *    exponential backoff; 401 pauses until resume(); an outdated schema stops until update;
+ *    403 `not_a_member` stops for good (the replica's business is no longer the user's: the
+ *    app wipes the replica, local.svelte.ts).
  * 6. One tab per user syncs (navigator.locks leader); others forward their triggers over a
  *    BroadcastChannel and see the results through `observe` (Dexie liveQuery). Triggers: a local write,
  *    `online`, the page becoming visible, a poll while visible, the backoff timer. No workbox
@@ -37,7 +39,7 @@ import { SYNC_SCHEMA_VERSION } from '@kspay/shared/sync';
 import { readMeta, type KspayDb } from '../db/database';
 import { META_KEY } from '../db/types';
 import { SyncError } from './errors';
-import { requestBackgroundSync } from './background';
+import { requestBackgroundSync, type Replica } from './background';
 import { Leadership, lockName, type LockManagerLike } from './leader';
 import { onLocalWrite } from './local-writes';
 import { syncOnce } from './protocol';
@@ -56,7 +58,7 @@ export interface SyncEngineOptions {
   /** While the page is visible, pull this often to see other devices' changes; 0: never. */
   pollMs?: number;
   /** Default: Background Sync through the service worker where the browser has it. */
-  requestBackgroundSync?: (userId: string) => Promise<void>;
+  requestBackgroundSync?: (replica: Replica) => Promise<void>;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   random?: () => number;
@@ -146,7 +148,7 @@ export class SyncEngine {
       }, pollMs);
       this.#cleanup.push(() => clearInterval(poll));
     }
-    this.#leadership = new Leadership(lockName(this.db.userId), {
+    this.#leadership = new Leadership(lockName(this.db.name), {
       locks: this.#opts.locks === undefined ? globalThis.navigator?.locks : this.#opts.locks,
       broadcast: this.#opts.broadcast ?? typeof BroadcastChannel === 'function',
       onLead: () => {
@@ -192,7 +194,12 @@ export class SyncEngine {
    */
   sync(): Promise<void> {
     const { phase, leader } = this.#state;
-    if (phase === 'signed-out' || phase === 'update-required' || phase === 'stopped') {
+    if (
+      phase === 'signed-out' ||
+      phase === 'update-required' ||
+      phase === 'not-a-member' ||
+      phase === 'stopped'
+    ) {
       return Promise.resolve();
     }
     if (!leader) {
@@ -223,9 +230,7 @@ export class SyncEngine {
   }
 
   #background(): void {
-    (this.#opts.requestBackgroundSync ?? requestBackgroundSync)(this.db.userId).catch(
-      () => undefined
-    );
+    (this.#opts.requestBackgroundSync ?? requestBackgroundSync)(this.db).catch(() => undefined);
   }
 
   async #loop(): Promise<void> {
@@ -256,7 +261,9 @@ export class SyncEngine {
         ...(e.kind === 'update-required' ? { updateRequired: SYNC_SCHEMA_VERSION } : {})
       })
       .catch(() => undefined);
-    if (e.kind === 'signed-out' || e.kind === 'update-required') {
+    if (e.kind === 'signed-out' || e.kind === 'update-required' || e.kind === 'not-a-member') {
+      // Nothing to retry: a sign-in, an update, or (not a member) the owner of this engine
+      // wiping the replica is the way on.
       this.#set({ phase: e.kind, lastError: e.message });
       return;
     }

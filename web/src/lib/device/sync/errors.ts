@@ -22,6 +22,8 @@ export type SyncFailureKind =
   | 'signed-out'
   /** The server does not accept this build's schema version: the app must update. */
   | 'update-required'
+  /** 403 `not_a_member`: the user left or was removed; the replica is to be wiped. */
+  | 'not-a-member'
   /** 409 on push: the server has not seen the mutation before the batch's first. */
   | 'gap'
   /** No answer, 5xx, 429, a garbled answer: retry later with backoff; nothing is lost. */

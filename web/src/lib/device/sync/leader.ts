@@ -1,7 +1,10 @@
 import type { SyncPhase } from './state';
 
-/** The Web Lock held by whoever syncs a user's outbox: one tab, or the service worker. */
-export const lockName = (userId: string) => `kspay-sync-${userId}`;
+/**
+ * The Web Lock held by whoever syncs one replica's outbox (a user's, of one business): one tab,
+ * or the service worker. Named after the database, so two businesses sync independently.
+ */
+export const lockName = (database: string) => `kspay-sync-${database}`;
 
 /** The part of `navigator.locks` used here (tests pass a fake; old browsers have none). */
 export interface LockManagerLike {
@@ -25,7 +28,7 @@ export interface LeadershipHooks {
 }
 
 /**
- * One syncing tab per user. The tab holding the Web Lock `name` leads until it stops (the
+ * One syncing tab per replica. The tab holding the Web Lock `name` leads until it stops (the
  * browser releases the lock when the tab closes or crashes, and the next waiting tab leads);
  * the others forward triggers ("nudge") over a BroadcastChannel of the same name and mirror
  * the leader's phase. Without Web Locks every tab leads: two tabs may then sync at once,

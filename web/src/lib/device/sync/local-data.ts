@@ -1,5 +1,5 @@
 import Dexie from 'dexie';
-import { dbName, type DbDeps, type KspayDb } from '../db/database';
+import { dbName, isReplicaOf, type DbDeps, type KspayDb } from '../db/database';
 
 export interface Unsynced {
   /** Local changes the server has not confirmed (outbox entries). */
@@ -27,13 +27,27 @@ export async function countUnsynced(db: KspayDb): Promise<Unsynced> {
  */
 export const isAppShellCache = (name: string): boolean => /^[\w-]*?-precache-/.test(name);
 
+/** One replica, when its business is no longer the user's (other tabs' connections close). */
+export async function deleteReplica(
+  userId: string,
+  businessId: string,
+  deps: DbDeps = {}
+): Promise<void> {
+  await new Dexie(dbName(userId, businessId), deps).delete();
+}
+
 /**
- * Sign-out: deletes the user's database (other tabs' connections are closed by Dexie on the
- * version change) and every other cache (runtime copies of API answers, logos). The app shell
- * stays so the app still opens offline.
+ * Sign-out: deletes every replica of the user, of every business (other tabs' connections are
+ * closed by Dexie on the version change), including businesses this device no longer lists,
+ * and every other cache (runtime copies of API answers, logos). The app shell stays so the app
+ * still opens offline.
  */
 export async function deleteLocalData(userId: string, deps: DbDeps = {}): Promise<void> {
-  await new Dexie(dbName(userId), deps).delete();
+  const factory = deps.indexedDB ?? globalThis.indexedDB;
+  const databases = (await factory.databases()).map((d) => d.name ?? '');
+  await Promise.all(
+    databases.filter((n) => isReplicaOf(userId, n)).map((n) => new Dexie(n, deps).delete())
+  );
   const caches = globalThis.caches as CacheStorage | undefined;
   if (!caches) return;
   const names = await caches.keys();

@@ -7,7 +7,7 @@ import { applyPullPage } from './apply';
 import { LocalWriteError } from './errors';
 import { createApp, setAppStatus, updateApp } from './mutations';
 
-const open = () => openUserDb('us_mutations', freshBrowser());
+const open = () => openUserDb('us_mutations', 'bu_mutations', freshBrowser());
 
 async function outboxIds(db: KspayDb) {
   return (await db.outbox.orderBy('id').toArray()).map((e) => e.id);

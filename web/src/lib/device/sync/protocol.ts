@@ -53,6 +53,7 @@ export async function pushOutbox(db: KspayDb, fetchFn: FetchLike): Promise<numbe
       '/api/sync/push',
       {
         clientId,
+        businessId: db.businessId,
         schemaVersion: SYNC_SCHEMA_VERSION,
         mutations: batch.map(wire)
       },
@@ -77,6 +78,7 @@ export async function pullChanges(db: KspayDb, fetchFn: FetchLike): Promise<numb
       '/api/sync/pull',
       {
         clientId: from.clientId,
+        businessId: db.businessId,
         schemaVersion: SYNC_SCHEMA_VERSION,
         cursor: from.cursor,
         rejectionsAfter: from.rejectionsAfter

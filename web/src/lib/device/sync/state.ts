@@ -4,7 +4,14 @@
  * nothing), so none of them has to import the engine for a type.
  */
 export type SyncPhase =
-  'idle' | 'syncing' | 'retrying' | 'signed-out' | 'update-required' | 'stopped';
+  | 'idle'
+  | 'syncing'
+  | 'retrying'
+  | 'signed-out'
+  | 'update-required'
+  /** The server answered `not_a_member`: this replica's business is no longer the user's. */
+  | 'not-a-member'
+  | 'stopped';
 
 export interface SyncEngineState {
   phase: SyncPhase;

@@ -19,7 +19,8 @@ afterEach(async () => {
   await server.close();
 });
 
-const browser = (): Promise<KspayDb> => openUserDb(server.merchantId, freshBrowser());
+const browser = (): Promise<KspayDb> =>
+  openUserDb(server.merchantId, server.businessId, freshBrowser());
 
 /** Records every request body, then forwards to `next`. */
 function recording(next: FetchLike) {

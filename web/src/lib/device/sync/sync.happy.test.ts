@@ -20,7 +20,8 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-const browser = (): Promise<KspayDb> => openUserDb(server.merchantId, freshBrowser());
+const browser = (): Promise<KspayDb> =>
+  openUserDb(server.merchantId, server.businessId, freshBrowser());
 
 describe('sync against the real server', () => {
   it('sends an offline registration once and shows it synced, to this browser and another', async () => {
@@ -124,6 +125,7 @@ describe('sync against the real server', () => {
       );
       const body = {
         clientId: 'cl_otherdeviceotherdev',
+        businessId: server.businessId,
         schemaVersion: SYNC_SCHEMA_VERSION,
         mutations
       };

@@ -250,7 +250,7 @@ describe('sync property', () => {
           try {
             const clients: Client[] = [];
             for (let i = 0; i < n; i++) {
-              const db = await openUserDb(server.merchantId, freshBrowser());
+              const db = await openUserDb(server.merchantId, server.businessId, freshBrowser());
               clients.push({ db, net: faultyTransport(i, server.fetch, log), intents: new Map() });
             }
             for (const a of actions) {

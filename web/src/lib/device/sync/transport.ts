@@ -44,6 +44,7 @@ export async function postSync<S extends z.ZodType>(
   if (res.status === 401) throw new SyncError('signed-out', message, 401, code);
   // The server refuses an unknown schema version with its own code: the app offers its update.
   if (code === 'client_outdated') throw new SyncError('update-required', message, res.status, code);
+  if (code === 'not_a_member') throw new SyncError('not-a-member', message, res.status, code);
   if (code === 'mutation_gap') throw new SyncError('gap', message, res.status, code);
   if (res.status >= 500 || res.status === 429 || res.status === 408) {
     throw new SyncError('transient', message, res.status, code);

@@ -1,5 +1,5 @@
 import { openUserDb } from '../db/database';
-import { flushOutbox, userOfTag, type TryLock } from './background';
+import { flushOutbox, replicaOfTag, type TryLock } from './background';
 
 /**
  * The service worker's Background Sync handler, bundled by scripts/build-sw.js and loaded into
@@ -21,13 +21,13 @@ interface WorkerScope {
 const worker = globalThis as unknown as WorkerScope;
 
 worker.addEventListener('sync', (event) => {
-  const userId = userOfTag(event.tag);
-  if (!userId) return;
+  const replica = replicaOfTag(event.tag);
+  if (!replica) return;
   event.waitUntil(
-    flushOutbox(userId, {
+    flushOutbox(replica, {
       locks: worker.navigator.locks ?? null,
       databases: () => worker.indexedDB.databases(),
-      open: (id) => openUserDb(id),
+      open: ({ userId, businessId }) => openUserDb(userId, businessId),
       fetch: (input, init) => worker.fetch(input, { ...init, credentials: 'same-origin' })
     })
   );

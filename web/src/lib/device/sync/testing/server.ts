@@ -26,6 +26,12 @@ export async function realServer() {
   let app = t.app;
   let cookie = m.cookie;
   const extraDbs: Db[] = [];
+  // The business sign-up made for the merchant: the replica's, in every sync request.
+  const { business_id: businessId } = await t.services.db.db
+    .selectFrom('memberships')
+    .select('business_id')
+    .where('user_id', '=', m.id)
+    .executeTakeFirstOrThrow();
 
   const fetch: FetchLike = async (input, init) => {
     const headers = new Headers(init.headers);
@@ -36,6 +42,7 @@ export async function realServer() {
 
   return {
     merchantId: m.id,
+    businessId,
     fetch,
     /** Every live app of the merchant as the server has it (a pull from scratch), by id. */
     async rows(): Promise<AppRecord[]> {
@@ -43,6 +50,7 @@ export async function realServer() {
       for (let cursor = 0, more = true; more;) {
         const body = {
           clientId: 'cl_observer0observer0',
+          businessId,
           schemaVersion: SYNC_SCHEMA_VERSION,
           cursor,
           rejectionsAfter: 0
@@ -63,6 +71,26 @@ export async function realServer() {
       const db = await openDb({ sqliteFile: file });
       extraDbs.push(db);
       app = createApp({ ...t.services, db });
+    },
+    /**
+     * The merchant's role in their business, as an Owner's "Change role" would leave it (another
+     * Owner stays, so the business keeps one); null removes them from it.
+     */
+    async setRole(role: 'owner' | 'admin' | 'developer' | 'viewer' | null) {
+      const { db } = t.services.db;
+      const mine = db
+        .updateTable('memberships')
+        .where('business_id', '=', businessId)
+        .where('user_id', '=', m.id);
+      if (role === null) {
+        await db
+          .deleteFrom('memberships')
+          .where('business_id', '=', businessId)
+          .where('user_id', '=', m.id)
+          .execute();
+      } else {
+        await mine.set({ role }).execute();
+      }
     },
     /** Ends the session on the server: the next sync request answers 401. */
     async signOut() {
