@@ -99,158 +99,161 @@ describeEachDialect('teams: roles and offline sync', (dialect) => {
 
   it('keeps the server equal to a model of the allowed mutations; no one pulls a business they are not in', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(command, { minLength: 5, maxLength: 40, size: 'large' }), async (commands) => {
-        const owner = await merchant(t);
-        const businessId = owner.businessId;
-        // A second business with an app: none of our members may ever see it.
-        const stranger = await merchant(t);
-        const strangerApp = newAppId();
-        const s = await post(t, '/api/sync/push', stranger.cookie, {
-          businessId: stranger.businessId,
-          clientId: newClientId(),
-          schemaVersion: SYNC_SCHEMA_VERSION,
-          mutations: [create(1, strangerApp)]
-        });
-        expect(s.status).toBe(200);
+      fc.asyncProperty(
+        fc.array(command, { minLength: 5, maxLength: 40, size: 'large' }),
+        async (commands) => {
+          const owner = await merchant(t);
+          const businessId = owner.businessId;
+          // A second business with an app: none of our members may ever see it.
+          const stranger = await merchant(t);
+          const strangerApp = newAppId();
+          const s = await post(t, '/api/sync/push', stranger.cookie, {
+            businessId: stranger.businessId,
+            clientId: newClientId(),
+            schemaVersion: SYNC_SCHEMA_VERSION,
+            mutations: [create(1, strangerApp)]
+          });
+          expect(s.status).toBe(200);
 
-        const roles: (Role | null)[] = [];
-        const clients: Client[] = [];
-        for (let i = 0; i < MEMBERS; i++) {
-          const person = await merchant(t);
-          roles.push('developer');
-          await setRole(businessId, person.id, 'developer');
-          clients.push({ person, clientId: newClientId(), nextId: 1, outbox: [], own: [] });
-        }
-        /** The model: app id → status, for the owner's business. */
-        const model = new Map<string, 'active' | 'disabled'>();
-        /** Per client id: the last mutation id the server has taken (applied or refused). */
-        const serverLast = new Map<string, number>();
+          const roles: (Role | null)[] = [];
+          const clients: Client[] = [];
+          for (let i = 0; i < MEMBERS; i++) {
+            const person = await merchant(t);
+            roles.push('developer');
+            await setRole(businessId, person.id, 'developer');
+            clients.push({ person, clientId: newClientId(), nextId: 1, outbox: [], own: [] });
+          }
+          /** The model: app id → status, for the owner's business. */
+          const model = new Map<string, 'active' | 'disabled'>();
+          /** Per client id: the last mutation id the server has taken (applied or refused). */
+          const serverLast = new Map<string, number>();
 
-        const deliver = async (i: number, c: Client) => {
-          const res = await post(
-            t,
-            '/api/sync/push',
-            c.person.cookie,
-            body(businessId, c, { mutations: c.outbox })
-          );
-          const role = roles[i] ?? null;
-          if (!role) {
-            expect(res.status).toBe(403);
-            expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
-              'not_a_member'
+          const deliver = async (i: number, c: Client) => {
+            const res = await post(
+              t,
+              '/api/sync/push',
+              c.person.cookie,
+              body(businessId, c, { mutations: c.outbox })
             );
-            return null;
-          }
-          expect(res.status, await res.clone().text()).toBe(200);
-          // Model: each mutation the server had not yet taken is applied iff the role allows it.
-          const last = serverLast.get(c.clientId) ?? 0;
-          const expectedRefusals = new Map<number, string>();
-          for (const m of c.outbox) {
-            if (m.id <= last) continue;
-            if (!can(role, 'apps.write')) {
-              expectedRefusals.set(m.id, 'forbidden_role');
-            } else if (m.name === 'app.create') {
-              model.set((m.args as { id: string }).id, 'active');
-            } else {
-              const a = m.args as { id: string; status: 'active' | 'disabled' };
-              if (model.has(a.id)) model.set(a.id, a.status);
-              else expectedRefusals.set(m.id, 'not_found');
+            const role = roles[i] ?? null;
+            if (!role) {
+              expect(res.status).toBe(403);
+              expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+                'not_a_member'
+              );
+              return null;
             }
-            serverLast.set(c.clientId, m.id);
-          }
-          const answer = (await res.json()) as AppPushResponse;
-          for (const r of answer.rejections) {
-            if (r.code === 'forbidden_role') expect(r.message).toBe(ROLE_REFUSAL);
-          }
-          // Refusals answered for mutations newly taken now must be the model's, exactly.
-          const fresh = answer.rejections.filter((r) => r.mutationId > last);
-          expect(new Map(fresh.map((r) => [r.mutationId, r.code]))).toEqual(expectedRefusals);
-          return answer;
-        };
+            expect(res.status, await res.clone().text()).toBe(200);
+            // Model: each mutation the server had not yet taken is applied iff the role allows it.
+            const last = serverLast.get(c.clientId) ?? 0;
+            const expectedRefusals = new Map<number, string>();
+            for (const m of c.outbox) {
+              if (m.id <= last) continue;
+              if (!can(role, 'apps.write')) {
+                expectedRefusals.set(m.id, 'forbidden_role');
+              } else if (m.name === 'app.create') {
+                model.set((m.args as { id: string }).id, 'active');
+              } else {
+                const a = m.args as { id: string; status: 'active' | 'disabled' };
+                if (model.has(a.id)) model.set(a.id, a.status);
+                else expectedRefusals.set(m.id, 'not_found');
+              }
+              serverLast.set(c.clientId, m.id);
+            }
+            const answer = (await res.json()) as AppPushResponse;
+            for (const r of answer.rejections) {
+              if (r.code === 'forbidden_role') expect(r.message).toBe(ROLE_REFUSAL);
+            }
+            // Refusals answered for mutations newly taken now must be the model's, exactly.
+            const fresh = answer.rejections.filter((r) => r.mutationId > last);
+            expect(new Map(fresh.map((r) => [r.mutationId, r.code]))).toEqual(expectedRefusals);
+            return answer;
+          };
 
-        for (const cmd of commands) {
-          const c = clients[cmd.member]!;
-          switch (cmd.kind) {
-            case 'role':
-              roles[cmd.member] = cmd.role;
-              await setRole(businessId, c.person.id, cmd.role);
-              break;
-            case 'remove':
-              roles[cmd.member] = null;
-              await setRole(businessId, c.person.id, null);
-              break;
-            case 'create': {
-              const id = newAppId();
-              c.outbox.push(create(c.nextId++, id, fields()));
-              c.own.push({ id, status: 'active' });
-              break;
-            }
-            case 'toggle': {
-              const app = c.own[cmd.pick % Math.max(1, c.own.length)];
-              if (!app) break;
-              app.status = app.status === 'active' ? 'disabled' : 'active';
-              c.outbox.push({
-                id: c.nextId++,
-                name: 'app.setStatus',
-                args: { id: app.id, baseVersion: 0, status: app.status }
-              });
-              break;
-            }
-            case 'sync': {
-              if (cmd.fault === 'drop-request') break;
-              const answer = await deliver(cmd.member, c);
-              if (cmd.fault === 'duplicate') await deliver(cmd.member, c);
-              if (answer === null) {
-                // Removed: the browser wipes this business's replica and its outbox.
-                c.clientId = newClientId();
-                c.nextId = 1;
-                c.outbox = [];
-                c.own = [];
+          for (const cmd of commands) {
+            const c = clients[cmd.member]!;
+            switch (cmd.kind) {
+              case 'role':
+                roles[cmd.member] = cmd.role;
+                await setRole(businessId, c.person.id, cmd.role);
+                break;
+              case 'remove':
+                roles[cmd.member] = null;
+                await setRole(businessId, c.person.id, null);
+                break;
+              case 'create': {
+                const id = newAppId();
+                c.outbox.push(create(c.nextId++, id, fields()));
+                c.own.push({ id, status: 'active' });
                 break;
               }
-              if (cmd.fault === 'none') {
-                c.outbox = c.outbox.filter((m) => m.id > answer.lastMutationId);
+              case 'toggle': {
+                const app = c.own[cmd.pick % Math.max(1, c.own.length)];
+                if (!app) break;
+                app.status = app.status === 'active' ? 'disabled' : 'active';
+                c.outbox.push({
+                  id: c.nextId++,
+                  name: 'app.setStatus',
+                  args: { id: app.id, baseVersion: 0, status: app.status }
+                });
+                break;
               }
-              break;
+              case 'sync': {
+                if (cmd.fault === 'drop-request') break;
+                const answer = await deliver(cmd.member, c);
+                if (cmd.fault === 'duplicate') await deliver(cmd.member, c);
+                if (answer === null) {
+                  // Removed: the browser wipes this business's replica and its outbox.
+                  c.clientId = newClientId();
+                  c.nextId = 1;
+                  c.outbox = [];
+                  c.own = [];
+                  break;
+                }
+                if (cmd.fault === 'none') {
+                  c.outbox = c.outbox.filter((m) => m.id > answer.lastMutationId);
+                }
+                break;
+              }
             }
           }
-        }
 
-        // The server's apps of the business are exactly the model's.
-        const rows = await db()
-          .selectFrom('apps')
-          .select(['id', 'status'])
-          .where('business_id', '=', businessId)
-          .execute();
-        expect(new Map(rows.map((r) => [r.id, r.status]))).toEqual(model);
-        // Every member pulls exactly the business's apps; a removed one is refused; none ever
-        // sees the stranger's app, nor pulls the stranger's business.
-        for (const [i, c] of clients.entries()) {
-          const res = await post(
-            t,
-            '/api/sync/pull',
-            c.person.cookie,
-            body(businessId, c, { cursor: 0, rejectionsAfter: 0 })
-          );
-          const text = await res.text();
-          expect(text).not.toContain(strangerApp);
-          if (roles[i]) {
-            expect(res.status).toBe(200);
-            const page = JSON.parse(text) as PullResponse;
-            expect(new Set(page.apps.map((a) => a.id))).toEqual(new Set(model.keys()));
-          } else {
-            expect(res.status).toBe(403);
+          // The server's apps of the business are exactly the model's.
+          const rows = await db()
+            .selectFrom('apps')
+            .select(['id', 'status'])
+            .where('business_id', '=', businessId)
+            .execute();
+          expect(new Map(rows.map((r) => [r.id, r.status]))).toEqual(model);
+          // Every member pulls exactly the business's apps; a removed one is refused; none ever
+          // sees the stranger's app, nor pulls the stranger's business.
+          for (const [i, c] of clients.entries()) {
+            const res = await post(
+              t,
+              '/api/sync/pull',
+              c.person.cookie,
+              body(businessId, c, { cursor: 0, rejectionsAfter: 0 })
+            );
+            const text = await res.text();
+            expect(text).not.toContain(strangerApp);
+            if (roles[i]) {
+              expect(res.status).toBe(200);
+              const page = JSON.parse(text) as PullResponse;
+              expect(new Set(page.apps.map((a) => a.id))).toEqual(new Set(model.keys()));
+            } else {
+              expect(res.status).toBe(403);
+            }
+            const other = await post(
+              t,
+              '/api/sync/pull',
+              c.person.cookie,
+              body(stranger.businessId, c, { cursor: 0, rejectionsAfter: 0 })
+            );
+            expect(other.status).toBe(403);
+            expect(await other.text()).not.toContain(strangerApp);
           }
-          const other = await post(
-            t,
-            '/api/sync/pull',
-            c.person.cookie,
-            body(stranger.businessId, c, { cursor: 0, rejectionsAfter: 0 })
-          );
-          expect(other.status).toBe(403);
-          expect(await other.text()).not.toContain(strangerApp);
         }
-      }),
+      ),
       { seed: 20261207, numRuns: dialect === 'sqlite' ? 40 : 15 }
     );
   }, 240_000);

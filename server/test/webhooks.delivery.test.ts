@@ -44,7 +44,7 @@ describeEachDialect('webhooks: signed delivery until acknowledged', (dialect) =>
 
   async function hook(...replies: Parameters<typeof receiver>) {
     const r = await receiver(...replies);
-    closers.push(r.close);
+    closers.push(() => r.close());
     return r;
   }
 

@@ -32,6 +32,7 @@ export const SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
 export const RESPONSE_EXCERPT_BYTES = 2048;
 
 /** C0 and C1 controls and DEL: a URL parser drops or re-encodes them silently. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**

@@ -99,12 +99,26 @@ export async function webhooksBench(report: RowSink): Promise<void> {
         updated_at: now
       })
       .execute();
+    await db
+      .insertInto('businesses')
+      .values({ id: 'bu_benchHook1', name: 'Bench hooks', created_at: now })
+      .execute();
+    await db
+      .insertInto('memberships')
+      .values({
+        business_id: 'bu_benchHook1',
+        user_id: 'us_benchHook1',
+        role: 'owner',
+        created_at: now,
+        last_active_at: null
+      })
+      .execute();
     const appId = 'ap_benchHook1';
     await db
       .insertInto('apps')
       .values({
         id: appId,
-        user_id: 'us_benchHook1',
+        business_id: 'bu_benchHook1',
         name: 'Bench hooks',
         name_key: 'bench hooks',
         email: 'hooks@bench.example',

@@ -127,7 +127,11 @@ export function webhookWorker(s: Services, opts: WorkerOptions = {}) {
     } catch (err) {
       s.log.error({ reason: String(err) }, 'webhook worker cycle failed');
     }
-    if (running) timer = setTimeout(() => (loop = cycle()), pollMs);
+    if (running) {
+      timer = setTimeout(() => {
+        loop = cycle();
+      }, pollMs);
+    }
   }
 
   return {
