@@ -113,8 +113,9 @@ describe.skipIf(!hasChromium)('teams', () => {
     expect(forced.status).toBe(403);
     expect(forced.body).toContain('forbidden_role');
 
-    // The Owner's Team page lists the new member with their role.
+    // The Owner's Team page, opened again, lists the new member with their role.
     await page.getByRole('link', { name: 'Team' }).first().click();
+    await page.reload();
     const row = page.getByRole('row').filter({ hasText: dev.email });
     await row.getByText('Developer', { exact: true }).waitFor();
     await Promise.all([ctx.close(), joined.ctx.close()]);
@@ -165,14 +166,20 @@ describe.skipIf(!hasChromium)('teams', () => {
     const memberCtx: BrowserContext = joined.ctx;
 
     await mp.getByRole('link', { name: 'Dosa Express' }).first().click();
+    // Installed first, as the app is on a device that works offline: the pages are precached.
+    await mp.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await mp.reload();
+    await mp.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await mp.getByRole('link', { name: 'Edit App' }).waitFor();
     await memberCtx.setOffline(true);
     await mp.getByRole('link', { name: 'Edit App' }).click();
     await mp.getByLabel('City').fill('Chennai');
     await mp.getByRole('button', { name: 'Save Changes' }).click();
     await mp.getByText('Waiting to sync.').waitFor();
 
-    // Meanwhile, online, the Owner makes them a Viewer.
+    // Meanwhile, online, the Owner makes them a Viewer (the Team page opened again lists them).
     await page.getByRole('link', { name: 'Team' }).first().click();
+    await page.reload();
     await page.getByRole('button', { name: `Change role of ${member.name}` }).click();
     const ask = page.getByRole('alertdialog');
     await ask.getByLabel('Role').selectOption({ label: 'Viewer' });
