@@ -29,6 +29,15 @@ describe('key status', () => {
     ).toBe('Disabled');
   });
 
+  it("gives times in the account's zone, 24-hour, like every other page", () => {
+    const at = '2026-11-20T23:00:00.000Z';
+    expect(formatTime(at, 'Asia/Kolkata')).toBe('21 Nov 2026, 04:30');
+    expect(formatTime(at, 'Asia/Kathmandu')).toBe('21 Nov 2026, 04:45');
+    expect(keyStatusText({ status: 'expiring', expiresAt: at, disabledAt: null }, 'UTC')).toBe(
+      'Expiring at 20 Nov 2026, 23:00'
+    );
+  });
+
   it('shows nothing for a missing or broken time rather than "Invalid Date"', () => {
     expect(formatTime(null)).toBe('');
     expect(formatTime('not a time')).toBe('');

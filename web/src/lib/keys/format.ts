@@ -3,13 +3,16 @@ import Bowser from 'bowser';
 
 /** Display helpers of the Settings page; pure, so they are unit-tested. */
 
-const dateTime = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
-
-/** "12 Mar 2026, 14:05" in the merchant's time zone; "" for a missing or broken time. */
-export function formatTime(iso: string | null): string {
+/**
+ * "12 Mar 2026, 14:05" in `timeZone` (pages pass the account's, `account.zone`; the browser's
+ * when undefined); "" for a missing or broken time.
+ */
+export function formatTime(iso: string | null, timeZone?: string): string {
   if (!iso) return '';
   const at = new Date(iso);
-  return Number.isNaN(at.getTime()) ? '' : dateTime.format(at);
+  return Number.isNaN(at.getTime())
+    ? ''
+    : at.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone });
 }
 
 /**
@@ -17,13 +20,16 @@ export function formatTime(iso: string | null): string {
  * the merchant disabled stays "Disabled" after a new pair replaces it: it stopped when they
  * disabled it, not when it was replaced.
  */
-export function keyStatusText(key: Pick<ApiKey, 'status' | 'expiresAt' | 'disabledAt'>): string {
+export function keyStatusText(
+  key: Pick<ApiKey, 'status' | 'expiresAt' | 'disabledAt'>,
+  timeZone?: string
+): string {
   if (key.status === 'replaced' && key.disabledAt) return 'Disabled';
   switch (key.status) {
     case 'active':
       return 'Active';
     case 'expiring':
-      return `Expiring at ${formatTime(key.expiresAt)}`;
+      return `Expiring at ${formatTime(key.expiresAt, timeZone)}`;
     case 'disabled':
       return 'Disabled';
     case 'replaced':
