@@ -61,6 +61,7 @@ describeWithPostgres('several server processes on one PostgreSQL: webhook delive
     expect(up.status).toBe(200);
     const appId = newAppId();
     const pushed = await client.req(a, 'POST', '/api/sync/push', {
+      businessId: client.businessId,
       clientId: newClientId(),
       schemaVersion: SYNC_SCHEMA_VERSION,
       mutations: [create(1, appId)]

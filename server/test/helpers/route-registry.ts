@@ -170,7 +170,8 @@ export const ROUTES: RegisteredRoute[] = [
         password: 'a long new passphrase'
       }
     }),
-    writes: ACCOUNTS,
+    // A new account is the Owner of its own business (012_teams).
+    writes: [...ACCOUNTS, 'businesses', 'memberships'],
     counts: ['rate_limits']
   },
   {
