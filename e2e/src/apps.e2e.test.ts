@@ -5,7 +5,7 @@ import { hasChromium } from './harness/browser';
 import { merchant, pressSignOut, signIn, signUp, useStack } from './harness/fixture';
 import { badge, noise, png } from './harness/png';
 import { fillApp, pickCountry } from './harness/app-form';
-import { serverApps as pulled } from './harness/sync-api';
+import { businessIdOf, serverApps as pulled } from './harness/sync-api';
 
 const logoFile = () => ({
   name: 'logo.png',
@@ -476,6 +476,7 @@ describe.skipIf(!hasChromium)('apps in Chromium', () => {
     const res = await page.request.post('/api/sync/push', {
       headers: { Origin: stack.server.origin },
       data: {
+        businessId: await businessIdOf(page),
         clientId: 'cl_e2eCraftedClient0001',
         schemaVersion: SYNC_SCHEMA_VERSION,
         mutations: [

@@ -91,6 +91,7 @@ describe.skipIf(!hasChromium)('API keys in Settings', () => {
     expect(await tabs.getByRole('tab').allTextContents()).toEqual([
       'API Keys',
       'Domain',
+      'Webhooks',
       'Activity'
     ]);
 
@@ -408,9 +409,11 @@ describe.skipIf(!hasChromium)('API keys in Settings', () => {
     expect(await browser.getAttribute('title')).toBe(ua);
 
     await page.getByRole('button', { name: 'Load more' }).click();
-    await entries.nth(26).waitFor();
-    expect(await entries.count()).toBe(27);
-    await entries.last().getByText('Generated a key pair').waitFor();
+    // Registering the app is the oldest action (issue 16: app actions are audited too).
+    await entries.nth(27).waitFor();
+    expect(await entries.count()).toBe(28);
+    await entries.nth(26).getByText('Generated a key pair').waitFor();
+    await entries.last().getByText('Registered the app').waitFor();
     await page.getByRole('button', { name: 'Load more' }).waitFor({ state: 'detached' });
     await ctx.close();
   });

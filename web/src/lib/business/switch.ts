@@ -2,6 +2,7 @@ import { goto } from '$app/navigation';
 import { resolve } from '$app/paths';
 import { toast } from 'svelte-sonner';
 import { local } from '../device/local.svelte';
+import { signingOut } from '../device/sign-out.svelte';
 import { deleteReplica } from '../device/sync/local-data';
 import { session } from '../session/session.svelte';
 import { businesses } from './business.svelte';
@@ -78,6 +79,12 @@ export async function recheckBusinesses(): Promise<void> {
  */
 export async function followWipe(): Promise<void> {
   await local.close();
+  // Another tab is signing this person out: the server session ends in a moment.
+  const user = session.user;
+  if (user && signingOut(user.id)) {
+    session.clear();
+    return;
+  }
   await session.refresh();
   if (session.status !== 'signed-in') return; // the shell goes to the sign-in page
   await recheckBusinesses();

@@ -6,6 +6,20 @@ import { businesses } from '../business/business.svelte';
 import { local } from './local.svelte';
 
 /**
+ * Set (to the user's id) while this device signs them out: other tabs see their replica
+ * deleted before the server has ended the session, and must not take it for a lost membership.
+ */
+export const SIGNING_OUT_KEY = 'kspay-signing-out';
+
+export function signingOut(userId: string): boolean {
+  try {
+    return localStorage.getItem(SIGNING_OUT_KEY) === userId;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Signing out of this device (DESIGN.md §4): count what has not reached the server, ask when
  * there is anything, then delete the merchant's local database and runtime caches, then end
  * the session on the server. The device is wiped first so a failing server call can never leave
@@ -32,9 +46,15 @@ export class SignOutFlow {
     const user = session.user;
     if (!user) return;
     try {
+      localStorage.setItem(SIGNING_OUT_KEY, user.id);
+    } catch {
+      // Storage refused (private mode): other tabs follow once the server session has ended.
+    }
+    try {
       await local.wipe(user.id);
       businesses.forget(user.id);
     } catch {
+      localStorage.removeItem(SIGNING_OUT_KEY);
       toast.error(
         'The data on this device could not be deleted. Close other KS Pay tabs and try again.'
       );
@@ -50,6 +70,8 @@ export class SignOutFlow {
       if (!expired) {
         toast.warning('Signed out on this device. KS Pay could not be reached to end the session.');
       }
+    } finally {
+      localStorage.removeItem(SIGNING_OUT_KEY);
     }
   }
 }
