@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { hasChromium } from './harness/browser';
 import { fillApp, openForm } from './harness/app-form';
 import { merchant, signUp, useStack } from './harness/fixture';
+import { businessIdOf } from './harness/sync-api';
 
 type Fault =
   'pass' | 'drop' | 'drop-answer' | 'delay' | 'duplicate' | 'duplicate-parallel' | 'unavailable';
@@ -119,6 +120,7 @@ describe.skipIf(!hasChromium)('network faults between the browser and the server
     const res = await page.request.post('/api/sync/pull', {
       headers: { Origin: stack.server.origin },
       data: {
+        businessId: await businessIdOf(page),
         clientId: 'cl_e2eFaultReader00000',
         schemaVersion: SYNC_SCHEMA_VERSION,
         cursor: 0,
