@@ -20,7 +20,10 @@ import {
   type Spawned
 } from './helpers/spawned-server';
 
-const N = 200;
+/** Requests of each kind kept in flight at once, until the server dies. */
+const LANES = 25;
+/** A bound on requests of one kind, far above what is sent before the kill. */
+const MAX = 5000;
 /** SIGKILL once this many pushed clients AND this many transactions are committed. */
 const KILL_AT_ROWS = 50;
 
@@ -121,38 +124,35 @@ async function signUp(base: string, dataDir: string): Promise<Merchant> {
   return { cookie, token: result.accessToken, businessId };
 }
 
-/** The 2 × N requests, each replayable as is: a client retries with the same ids. */
+/**
+ * Pushes and initiations numbered from 0, each replayable as is (a client retries with the same
+ * ids), made when first sent.
+ */
 function workload(m: Merchant) {
-  const pushes = Array.from({ length: N }, (_, i) => {
-    const appId = newAppId();
-    const mutation = create(1, appId, fields({ name: `Crash shop ${i}` }));
-    return {
-      appId,
-      body: {
-        businessId: m.businessId,
-        clientId: newClientId(),
-        schemaVersion: SYNC_SCHEMA_VERSION,
-        mutations: [mutation]
-      }
-    };
-  });
-  const initiations = Array.from({ length: N }, (_, i) => ({
-    referenceNumber: `crash-${i}`,
+  const pushes: { appId: string; body: object }[] = [];
+  const newPush = (i: number, appId = newAppId()) => ({
+    appId,
     body: {
-      currencyId: INR,
-      paymentMethodId: INR_UPI,
-      amount: 10 + (i % 80) / 100,
-      referenceNumber: `crash-${i}`
+      businessId: m.businessId,
+      clientId: newClientId(),
+      schemaVersion: SYNC_SCHEMA_VERSION,
+      mutations: [create(1, appId, fields({ name: `Crash shop ${i}` }))]
     }
-  }));
+  });
+  const pushAt = (i: number) => (pushes[i] ??= newPush(i));
+  const initiation = (i: number) => ({
+    currencyId: INR,
+    paymentMethodId: INR_UPI,
+    amount: 10 + (i % 80) / 100,
+    referenceNumber: `crash-${i}`
+  });
   return {
     pushes,
-    initiations,
     /** A push is a success when the mutation was applied (no refusal) and acknowledged. */
     async push(base: string, i: number): Promise<boolean> {
       const res = await request(base, 'POST', '/api/sync/push', {
         cookie: m.cookie,
-        body: pushes[i]!.body
+        body: pushAt(i).body
       });
       if (res.status !== 200) return false;
       const body = (await res.json()) as { lastMutationId: number; rejections: unknown[] };
@@ -162,12 +162,54 @@ function workload(m: Merchant) {
     async initiate(base: string, i: number): Promise<string | null> {
       const res = await request(base, 'POST', '/v1/transaction/initiate', {
         token: m.token,
-        body: initiations[i]!.body
+        body: initiation(i)
       });
       if (res.status !== 201) return null;
       return ((await res.json()) as { result: { pe_txnId: string } }).result.pe_txnId;
     }
   };
+}
+
+/**
+ * Sends requests 0, 1, 2… of one kind, `LANES` at a time, each lane until its request fails:
+ * the server died (reset mid-flight, or refused after). Whichever kind the server answers
+ * faster, both are still flowing when the kill lands. Answers are by request number; `cut`
+ * holds each lane's error code.
+ */
+async function flowUntilCut<T>(send: (i: number) => Promise<T>) {
+  const answers: (T | null)[] = [];
+  const cut: string[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: LANES }, async () => {
+      while (next < MAX) {
+        const i = next++;
+        try {
+          answers[i] = await send(i);
+        } catch (err) {
+          answers[i] = null;
+          cut.push(String((err as { cause?: { code?: string } }).cause?.code ?? err));
+          return;
+        }
+      }
+    })
+  );
+  return { answers, cut, sent: next };
+}
+
+/** `send(0)`…`send(count - 1)`, `LANES` at a time, answers by number. */
+async function inLanes<T>(count: number, send: (i: number) => Promise<T>): Promise<T[]> {
+  const answers: T[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: LANES }, async () => {
+      while (next < count) {
+        const i = next++;
+        answers[i] = await send(i);
+      }
+    })
+  );
+  return answers;
 }
 
 async function pullAll(base: string, cookie: string, businessId: string) {
@@ -280,7 +322,8 @@ async function postgresStorage(): Promise<Storage> {
 }
 
 /**
- * SIGKILL in the middle of 200 sync pushes and 200 transaction initiations, then a restart on
+ * SIGKILL in the middle of a stream of sync pushes and one of transaction initiations (each
+ * `LANES` at a time, both still flowing when it lands), then a restart on
  * the same data: every request that was answered with a success is there exactly once, every
  * client's retry (same client and mutation ids, same referenceNumbers) completes without a
  * duplicate, every transaction has exactly its one `transaction.created` event (outbox), and
@@ -307,31 +350,24 @@ function crashSuite(makeStorage: () => Storage | Promise<Storage>) {
     // The watcher is connected before the first request leaves, so it cannot be late.
     const kill = killAt(first, storage.db, KILL_AT_ROWS);
     await kill.ready;
-    const cut = { push: [] as string[], initiate: [] as string[] };
-    const failed = (kind: keyof typeof cut) => (err: unknown) => {
-      cut[kind].push(String((err as { cause?: { code?: string } }).cause?.code ?? err));
-      return null;
-    };
-    // Interleaved, all at once: both kinds are in flight when the kill lands.
-    const order = Array.from({ length: N }, (_, i) => i);
-    const pushing: Promise<boolean | null>[] = [];
-    const initiating: Promise<string | null>[] = [];
-    for (const i of order) {
-      pushing.push(w.push(first.base, i).catch(failed('push')));
-      initiating.push(w.initiate(first.base, i).catch(failed('initiate')));
-    }
-    const [pushed, initiated] = await Promise.all([Promise.all(pushing), Promise.all(initiating)]);
+    // Both kinds at once, each kept flowing until the kill cuts it off.
+    const [pushing, initiating] = await Promise.all([
+      flowUntilCut((i) => w.push(first.base, i)),
+      flowUntilCut((i) => w.initiate(first.base, i))
+    ]);
     await kill.killed;
     expect((await first.exited).signal).toBe('SIGKILL');
-    const answeredPushes = order.filter((i) => pushed[i] === true);
-    const answeredTx = order.filter((i) => initiated[i]);
+    const answeredPushes = pushing.answers.flatMap((ok, i) => (ok === true ? [i] : []));
+    const answeredTx = initiating.answers.flatMap((id, i) => (id ? [i] : []));
     // The kill must have cut requests of both kinds off mid-flight (reset, not refused), after
     // answering some of each, or this test proves nothing.
     const midFlight = (c: string[]) => c.filter((code) => code !== 'ECONNREFUSED').length;
-    expect(midFlight(cut.push), cut.push.join()).toBeGreaterThan(0);
-    expect(midFlight(cut.initiate), cut.initiate.join()).toBeGreaterThan(0);
+    expect(midFlight(pushing.cut), pushing.cut.join()).toBeGreaterThan(0);
+    expect(midFlight(initiating.cut), initiating.cut.join()).toBeGreaterThan(0);
     expect(answeredPushes.length, 'pushes answered before the kill').toBeGreaterThan(0);
     expect(answeredTx.length, 'initiations answered before the kill').toBeGreaterThan(0);
+    expect(pushing.sent, 'pushes stopped by the kill, not by the bound').toBeLessThan(MAX);
+    expect(initiating.sent, 'initiations stopped by the kill, not by the bound').toBeLessThan(MAX);
     expect(storage.integrity()).toMatch(/^(ok|n\/a)$/);
     expect(await storage.outboxMismatches(), 'transactions vs their events after the kill').toBe(0);
 
@@ -339,8 +375,8 @@ function crashSuite(makeStorage: () => Storage | Promise<Storage>) {
       'STATS',
       answeredPushes.length,
       answeredTx.length,
-      midFlight(cut.push),
-      midFlight(cut.initiate)
+      midFlight(pushing.cut),
+      midFlight(initiating.cut)
     );
     const second = await spawnServer({ ...storage.env, PASSWORD_HASH_LN: '12' });
     servers.push(second);
@@ -351,27 +387,28 @@ function crashSuite(makeStorage: () => Storage | Promise<Storage>) {
     for (const i of answeredPushes)
       expect(afterCrash.has(w.pushes[i]!.appId), `push ${i}`).toBe(true);
     for (const i of answeredTx) {
-      const res = await request(second.base, 'GET', `/v1/transaction/txnId/${initiated[i]}`, {
+      const txnId = initiating.answers[i] ?? '';
+      const res = await request(second.base, 'GET', `/v1/transaction/txnId/${txnId}`, {
         token: m.token
       });
       expect(res.status, `initiation ${i}`).toBe(200);
     }
 
     // Every client retries everything it sent, answered or not: all succeed, nothing doubles.
-    const retried = await Promise.all(order.map((i) => w.push(second.base, i)));
-    const reinitiated = await Promise.all(order.map((i) => w.initiate(second.base, i)));
+    const retried = await inLanes(pushing.sent, (i) => w.push(second.base, i));
+    const reinitiated = await inLanes(initiating.sent, (i) => w.initiate(second.base, i));
     expect(retried.every(Boolean)).toBe(true);
     expect(reinitiated.every(Boolean)).toBe(true);
     for (const i of answeredTx)
-      expect(reinitiated[i], `same transaction for ${i}`).toBe(initiated[i]);
+      expect(reinitiated[i], `same transaction for ${i}`).toBe(initiating.answers[i]);
 
     const apps = await pullAll(second.base, m.cookie, m.businessId);
     const ids = apps.map((a) => a.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const p of w.pushes) expect(ids.filter((id) => id === p.appId)).toHaveLength(1);
-    expect(apps).toHaveLength(N + 1);
+    expect(apps).toHaveLength(pushing.sent + 1);
     const counts = await storage.transactionCounts();
-    expect(counts.size).toBe(N);
+    expect(counts.size).toBe(initiating.sent);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
     expect(await storage.outboxMismatches(), 'transactions vs their events').toBe(0);
 
