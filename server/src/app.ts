@@ -32,6 +32,7 @@ import { companyRoutes } from './console/company';
 import { mfaRoutes } from './console/mfa';
 import { passkeyRoutes } from './console/passkeys';
 import { teamRoutes } from './console/team';
+import { teamActivityRoutes } from './console/team-activity';
 import { inviteRoutes } from './console/invites';
 import { transactionHistoryRoutes } from './console/transactions';
 import { webhookRoutes } from './console/webhooks';
@@ -55,6 +56,7 @@ function apiRoutes(s: Services) {
     .route('/mfa', mfaRoutes(s))
     .route('/passkeys', passkeyRoutes(s))
     .route('/businesses', teamRoutes(s))
+    .route('/businesses', teamActivityRoutes(s))
     .route('/invites', inviteRoutes(s))
     .route('/sync', syncRoutes(s))
     .route('/apps', appRoutes(s))

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditActions } from './app-settings';
 import { accountNameSchema, emailSchema, passwordSchema } from './auth';
 import { userIdSchema } from './ids';
 import { roleSchema } from './roles';
@@ -96,3 +97,39 @@ export type RoleUpdateInput = z.infer<typeof roleUpdateInput>;
  */
 export const transferInput = z.strictObject({ userId: userIdSchema });
 export type TransferInput = z.infer<typeof transferInput>;
+
+/** The team's own actions in the audit log (no app): the Team page's "Activity". */
+export const TEAM_ACTIONS = auditActions.filter(
+  (a): a is Extract<(typeof auditActions)[number], `team.${string}`> => a.startsWith('team.')
+);
+export type TeamAction = (typeof TEAM_ACTIONS)[number];
+
+/**
+ * One team action: who acted, on which address, the role (and the role before, for a change
+ * of role or a transfer). `role` is null only for a line this version cannot read.
+ */
+export const teamActivityEntrySchema = z.object({
+  id: z.string(),
+  action: z.enum(TEAM_ACTIONS as [TeamAction, ...TeamAction[]]),
+  /** The member who acted (null once their account is gone). */
+  actorName: z.string().nullable(),
+  actorEmail: z.string().nullable(),
+  /** The member's, or the invited, address. */
+  target: z.string(),
+  role: roleSchema.nullable(),
+  from: roleSchema.nullable(),
+  at: z.string()
+});
+export type TeamActivityEntry = z.infer<typeof teamActivityEntrySchema>;
+
+/**
+ * `GET /api/businesses/:businessId/activity?limit=&before=` (the query of the app activity
+ * log, same cursor): newest first; `asOf` is the server's time of the answer.
+ */
+export const teamActivityResponseSchema = z.object({
+  entries: z.array(teamActivityEntrySchema),
+  /** Pass as `before` for the next (older) page; null at the end. */
+  nextBefore: z.string().nullable(),
+  asOf: z.string()
+});
+export type TeamActivityResponse = z.infer<typeof teamActivityResponseSchema>;

@@ -97,7 +97,7 @@ export function appSettingsRoutes(s: Services) {
   const change = [requirePermission('integrations.write'), requireRecentAuth(s)];
   return appScopedRoutes(s, 'audit', 'domains', 'domains/*')
     .openapi({ ...auditList, middleware: [requirePermission('read')] }, async (c) =>
-      c.json(await audit.list(c.get('app').id, c.req.valid('query')), 200)
+      c.json(await audit.list({ appId: c.get('app').id }, c.req.valid('query')), 200)
     )
     .openapi({ ...domainList, middleware: [requirePermission('read')] }, async (c) =>
       c.json({ domains: await domains.list(c.get('app').id) }, 200)

@@ -66,7 +66,8 @@ export function auditStore(database: Db, _clock: Clock) {
   const { db } = database;
   return {
     /** Newest first; ties on the same millisecond are ordered by id so pages never skip. */
-    async list(appId: string, opts: { limit: number; before?: string | undefined }) {
+    /** One app's lines, or the business's own (no app: the team's actions). */
+    async list(where: AuditSubject, opts: { limit: number; before?: string | undefined }) {
       const cursor = parseCursor(opts.before);
       const rows = await db
         .selectFrom('audit_log')
@@ -82,7 +83,14 @@ export function auditStore(database: Db, _clock: Clock) {
           'users.name',
           'users.email'
         ])
-        .where('audit_log.app_id', '=', appId)
+        .$if(where.appId !== undefined, (qb) =>
+          qb.where('audit_log.app_id', '=', where.appId ?? '')
+        )
+        .$if(where.appId === undefined, (qb) =>
+          qb
+            .where('audit_log.business_id', '=', 'businessId' in where ? where.businessId : '')
+            .where('audit_log.app_id', 'is', null)
+        )
         .$if(cursor !== null, (qb) =>
           qb.where((eb) =>
             eb.or([

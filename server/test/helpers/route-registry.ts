@@ -807,6 +807,14 @@ export const ROUTES: RegisteredRoute[] = [
     foreign: (w) => [notAMember(teamPath(w.owner.merchant.businessId, '/members'))]
   },
   {
+    method: 'GET',
+    pattern: '/api/businesses/:businessId/activity',
+    access: 'session',
+    permission: 'read',
+    valid: (w) => ({ path: teamPath(w.owner.merchant.businessId, '/activity?limit=5') }),
+    foreign: (w) => [notAMember(teamPath(w.owner.merchant.businessId, '/activity'))]
+  },
+  {
     method: 'POST',
     pattern: '/api/businesses/:businessId/invites',
     json: true,
