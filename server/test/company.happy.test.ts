@@ -1,3 +1,4 @@
+import { businessListSchema } from '@kspay/shared/businesses';
 import { companyProfileSchema } from '@kspay/shared/company';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { closeServer, createMerchant, type Merchant, type TestServer } from './helpers/payments';
@@ -21,8 +22,10 @@ describeEachDialect('company profile', (dialect) => {
 
   it('is empty until saved, then keeps the normalised fields; a field left out is cleared', async () => {
     const m = await createMerchant(t);
+    // The business's name is the profile's until one is saved (one name, not two).
+    const [own] = await businessesOf(m);
     expect(await read(m)).toEqual({
-      businessName: null,
+      businessName: own?.name,
       website: null,
       address: null,
       country: null,
@@ -65,6 +68,31 @@ describeEachDialect('company profile', (dialect) => {
       website: null,
       country: null
     });
+  });
+
+  const businessesOf = async (m: Merchant) => {
+    const res = await call(t, 'GET', '/api/businesses', { cookie: m.cookie });
+    expect(res.status).toBe(200);
+    return businessListSchema.parse(await res.json()).businesses;
+  };
+
+  it('renames the business: the switcher, the Team page and invitations show the company name', async () => {
+    const m = await createMerchant(t);
+    const res = await call(t, 'PATCH', company(m), {
+      cookie: m.cookie,
+      body: { businessName: 'Chai & Co. Pvt Ltd' }
+    });
+    expect(res.status).toBe(200);
+    expect(await businessesOf(m)).toEqual([
+      { id: m.businessId, name: 'Chai & Co. Pvt Ltd', role: 'owner' }
+    ]);
+    // Clearing the field keeps the name: a business always has one, and the profile shows it.
+    const cleared = await call(t, 'PATCH', company(m), { cookie: m.cookie, body: {} });
+    expect(companyProfileSchema.parse(await cleared.json()).businessName).toBe(
+      'Chai & Co. Pvt Ltd'
+    );
+    expect((await businessesOf(m))[0]?.name).toBe('Chai & Co. Pvt Ltd');
+    expect((await read(m)).businessName).toBe('Chai & Co. Pvt Ltd');
   });
 
   it('refuses a website that is not https, a state of another country and a bad postcode, changing nothing', async () => {

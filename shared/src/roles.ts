@@ -53,5 +53,44 @@ export function canManageRole(actor: Role | null | undefined, target: Role): boo
   return can(actor, 'team.manage') && (target !== 'owner' || actor === 'owner');
 }
 
-/** What the server answers when a member's role does not allow an action. */
+/**
+ * What the server answers when a member's role does not allow an action. It is the reason a
+ * change queued offline is refused after a demotion; a page never shows it to a role that
+ * could never act (`roleCannot` says that).
+ */
 export const ROLE_REFUSAL = 'Your role no longer allows this';
+
+/** The actions a page may offer or refuse by role, in the words a refusal uses. */
+export const ROLE_ACTIONS = {
+  'apps.register': { permission: 'apps.write', text: 'register apps' },
+  'apps.edit': { permission: 'apps.write', text: 'edit apps' },
+  'keys.read': { permission: 'keys.read', text: 'see API keys' },
+  'keys.manage': { permission: 'keys.manage', text: 'generate, regenerate or disable API keys' },
+  'integrations.write': {
+    permission: 'integrations.write',
+    text: 'change allowed domains or webhooks'
+  },
+  'team.manage': { permission: 'team.manage', text: 'invite members or change roles' },
+  'business.write': { permission: 'business.write', text: "change the business's details" }
+} as const satisfies Record<string, { permission: Permission; text: string }>;
+export type RoleAction = keyof typeof ROLE_ACTIONS;
+
+const PLURAL: Record<Role, string> = {
+  owner: 'Owners',
+  admin: 'Admins',
+  developer: 'Developers',
+  viewer: 'Viewers'
+};
+
+/**
+ * Why `role` cannot do `action`, and whom to ask: "Viewers can't register apps. Ask an Owner or
+ * Admin." (Owners and Admins manage roles, so they can act or give the role that may.)
+ */
+export function roleCannot(role: Role, action: RoleAction): string {
+  const { permission, text } = ROLE_ACTIONS[action];
+  const ask = ROLES.filter((r) => can(r, permission) && can(r, 'team.manage')).map(
+    (r) => ROLE_LABEL[r]
+  );
+  const whom = ask.length > 1 ? `${ask.slice(0, -1).join(', ')} or ${ask.at(-1)}` : ask[0];
+  return `${PLURAL[role]} can't ${text}. Ask an ${whom ?? 'Owner'}.`;
+}

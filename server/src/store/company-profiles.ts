@@ -13,20 +13,36 @@ const EMPTY: CompanyProfile = {
   updatedAt: null
 };
 
-/** One company profile per business (`company_profiles`, keyed by the business id). */
+/**
+ * One company profile per business (`company_profiles`, keyed by the business id). Its
+ * business name is the business's one name, the one the switcher, the Team page and
+ * invitations show: saving it renames the business (012 made each business's name from it),
+ * and a profile without one reads the business's name.
+ */
 export function companyProfileStore(database: Db, clock: Clock) {
   const { db } = database;
   return {
     /** The business's profile; every field null (and `updatedAt` null) until first saved. */
     async get(businessId: string): Promise<CompanyProfile> {
       const r = await db
-        .selectFrom('company_profiles')
-        .selectAll()
-        .where('business_id', '=', businessId)
+        .selectFrom('businesses')
+        .leftJoin('company_profiles', 'company_profiles.business_id', 'businesses.id')
+        .select([
+          'businesses.name',
+          'company_profiles.business_name',
+          'company_profiles.website',
+          'company_profiles.address',
+          'company_profiles.country',
+          'company_profiles.state',
+          'company_profiles.city',
+          'company_profiles.postal_code',
+          'company_profiles.updated_at'
+        ])
+        .where('businesses.id', '=', businessId)
         .executeTakeFirst();
       if (!r) return EMPTY;
       return {
-        businessName: r.business_name,
+        businessName: r.business_name ?? r.name,
         website: r.website,
         address: r.address,
         country: r.country,
@@ -49,12 +65,29 @@ export function companyProfileStore(database: Db, clock: Clock) {
         postal_code: f.postalCode,
         updated_at: clock.now().toISOString()
       };
-      await db
-        .insertInto('company_profiles')
-        .values({ business_id: businessId, ...values })
-        .onConflict((oc) => oc.column('business_id').doUpdateSet(values))
-        .execute();
-      return { ...f, updatedAt: values.updated_at };
+      const name = await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('company_profiles')
+          .values({ business_id: businessId, ...values })
+          .onConflict((oc) => oc.column('business_id').doUpdateSet(values))
+          .execute();
+        if (f.businessName !== null) {
+          await trx
+            .updateTable('businesses')
+            .set({ name: f.businessName })
+            .where('id', '=', businessId)
+            .execute();
+          return f.businessName;
+        }
+        // Cleared: the business keeps the name it has (a business always has one).
+        const kept = await trx
+          .selectFrom('businesses')
+          .select('name')
+          .where('id', '=', businessId)
+          .executeTakeFirst();
+        return kept?.name ?? null;
+      });
+      return { ...f, businessName: name, updatedAt: values.updated_at };
     }
   };
 }

@@ -331,7 +331,8 @@ export const ROUTES: RegisteredRoute[] = [
       body: { businessName: 'Asha Traders', website: 'asha.example.com', country: 'IN' }
     }),
     foreign: (w) => [notAMember(`${business(w)}/company`, { businessName: 'Mallory Ltd' })],
-    writes: ['company_profiles'],
+    // The company name is the business's name (the switcher shows it).
+    writes: ['company_profiles', 'businesses'],
     permission: 'business.write'
   },
   {

@@ -7,28 +7,45 @@ import { appendEntries } from '../keys/merge';
 
 const ACTIVITY_PAGE = 25;
 
+/** A page of a log: newest first, with the server's cursor to the next (older) page. */
+export interface LogPage<E> {
+  entries: E[];
+  nextBefore: string | null;
+}
+
+export interface LogRequest<P> {
+  /** Snapshot key of the first page. */
+  key: string;
+  appId: string;
+  /** The page after `before` (null: the newest). */
+  fetch(before: string | null, limit: number): Promise<P>;
+  /** The server time inside a page, when it has one (the "as of" offline). */
+  asOf?: (page: P) => string;
+}
+
 /**
- * The activity log of one app, newest first. The first page is kept on this device for
- * reading offline; older pages are fetched with the server's `nextBefore` cursor and kept
- * only while the page is open.
+ * A log read newest first (an app's activity, the team's). The first page is kept on this
+ * device for reading offline; older pages are fetched with the server's `nextBefore` cursor
+ * and kept only while the page is open.
  */
-export class ActivityLog {
-  readonly first: OfflineRead<AuditListResponse>;
-  older = $state.raw<AuditEntry[]>([]);
+export class PagedLog<E extends { id: string }, P extends LogPage<E> = LogPage<E>> {
+  readonly first: OfflineRead<P>;
+  older = $state.raw<E[]>([]);
   #olderNext = $state<string | null | undefined>(undefined);
   loadingMore = $state(false);
-  readonly #appId: string;
+  readonly #fetch: LogRequest<P>['fetch'];
 
-  constructor(db: KspayDb, appId: string) {
-    this.#appId = appId;
+  constructor(db: KspayDb, request: LogRequest<P>) {
+    this.#fetch = request.fetch;
     this.first = new OfflineRead(db, {
-      key: `audit:${appId}`,
-      appId,
-      fetch: () => listAudit(appId, null, ACTIVITY_PAGE)
+      key: request.key,
+      appId: request.appId,
+      fetch: () => request.fetch(null, ACTIVITY_PAGE),
+      ...(request.asOf ? { asOf: request.asOf } : {})
     });
   }
 
-  get entries(): AuditEntry[] {
+  get entries(): E[] {
     return [...(this.first.data?.entries ?? []), ...this.older];
   }
 
@@ -37,12 +54,17 @@ export class ActivityLog {
     return this.#olderNext === undefined ? (this.first.data?.nextBefore ?? null) : this.#olderNext;
   }
 
-  /** Back to the newest page (older pages are fetched again on demand). */
+  /**
+   * Back to the newest page. Older pages already shown stay while the first page still ends
+   * where they begin (a refresh that found nothing new), so a periodic refresh never folds
+   * away what the merchant scrolled to; out of reach, they stay with the stored first page.
+   */
   async load(): Promise<void> {
+    const before = this.first.data?.nextBefore;
     await this.first.load();
-    // Out of reach, the stored first page stays with the older pages already shown.
     const kind = this.first.state.kind;
-    if (kind !== 'snapshot' && kind !== 'unavailable') {
+    if (kind === 'snapshot' || kind === 'unavailable') return;
+    if (this.first.data?.nextBefore !== before) {
       this.older = [];
       this.#olderNext = undefined;
     }
@@ -53,7 +75,7 @@ export class ActivityLog {
     if (!before || this.loadingMore) return;
     this.loadingMore = true;
     try {
-      const page = await listAudit(this.#appId, before, ACTIVITY_PAGE);
+      const page = await this.#fetch(before, ACTIVITY_PAGE);
       const first = this.first.data?.entries ?? [];
       this.older = appendEntries([...first, ...this.older], page.entries).slice(first.length);
       this.#olderNext = page.nextBefore;
@@ -62,5 +84,16 @@ export class ActivityLog {
     } finally {
       this.loadingMore = false;
     }
+  }
+}
+
+/** The activity log of one app: every key, domain and app action. */
+export class ActivityLog extends PagedLog<AuditEntry, AuditListResponse> {
+  constructor(db: KspayDb, appId: string) {
+    super(db, {
+      key: `audit:${appId}`,
+      appId,
+      fetch: (before, limit) => listAudit(appId, before, limit)
+    });
   }
 }

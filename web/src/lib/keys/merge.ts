@@ -12,10 +12,10 @@ export function mergePairs(list: readonly ApiKey[], changed: readonly (ApiKey | 
 }
 
 /** An older page appended; entries are immutable and keyed by id, so none shows twice. */
-export function appendEntries(
-  shown: readonly AuditEntry[],
-  page: readonly AuditEntry[]
-): AuditEntry[] {
+export function appendEntries<E extends { id: string } = AuditEntry>(
+  shown: readonly E[],
+  page: readonly E[]
+): E[] {
   const seen = new Set(shown.map((e) => e.id));
   return [...shown, ...page.filter((e) => !seen.has(e.id))];
 }

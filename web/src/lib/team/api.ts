@@ -4,11 +4,13 @@ import {
   joinedBusinessSchema,
   teamMemberSchema,
   teamResponseSchema,
+  teamActivityResponseSchema,
   type InviteAcceptInput,
   type InviteInput,
   type InvitePreview,
   type JoinedBusiness,
   type TeamInvite,
+  type TeamActivityResponse,
   type TeamMember,
   type TeamResponse
 } from '@kspay/shared/team';
@@ -25,6 +27,19 @@ const business = (businessId: string) => ({ param: { businessId } });
 export async function getTeam(businessId: string): Promise<TeamResponse> {
   const res = await send(api.businesses[':businessId'].members.$get(business(businessId)));
   return teamResponseSchema.parse(await res.json());
+}
+
+/** A page of the team's activity, newest first; `before` is the previous page's `nextBefore`. */
+export async function listTeamActivity(
+  businessId: string,
+  before: string | null,
+  limit: number
+): Promise<TeamActivityResponse> {
+  const query = before ? { limit: String(limit), before } : { limit: String(limit) };
+  const res = await send(
+    api.businesses[':businessId'].activity.$get({ ...business(businessId), query })
+  );
+  return teamActivityResponseSchema.parse(await res.json());
 }
 
 export async function invite(businessId: string, input: InviteInput): Promise<TeamInvite> {

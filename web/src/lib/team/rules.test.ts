@@ -1,5 +1,6 @@
-import type { TeamMember } from '@kspay/shared/team';
+import type { TeamActivityEntry, TeamMember } from '@kspay/shared/team';
 import { describe, expect, it } from 'vitest';
+import { describeTeamActivity } from './activity-text';
 import { assignableRoles, LAST_OWNER_LEAVE, memberActions, memberOrder } from './rules';
 
 const member = (userId: string, role: TeamMember['role'], name = userId): TeamMember => ({
@@ -74,5 +75,44 @@ describe('what the Team page offers', () => {
 
   it('lists Owners first, then by role and name', () => {
     expect(memberOrder(team).map((m) => m.name)).toEqual(['Olu', 'Ada', 'Dev', 'Vik']);
+  });
+});
+
+describe('the team activity in words', () => {
+  const entry = (over: Partial<TeamActivityEntry>): TeamActivityEntry => ({
+    id: 'au_000000001',
+    action: 'team.role_changed',
+    actorName: 'Asha',
+    actorEmail: 'asha@example.com',
+    target: 'ravi@example.com',
+    role: 'admin',
+    from: 'developer',
+    at: '2026-12-08T10:00:00.000Z',
+    ...over
+  });
+
+  it('names who acted, on whom, and the old and new role', () => {
+    expect(describeTeamActivity(entry({}))).toEqual({
+      who: 'Asha',
+      what: 'changed the role of ravi@example.com',
+      roles: 'Developer → Admin'
+    });
+    expect(describeTeamActivity(entry({ action: 'team.invited', from: null, role: 'viewer' })))
+      .toEqual({ who: 'Asha', what: 'invited ravi@example.com', roles: 'Viewer' });
+  });
+
+  it('says a join or a leave in the member’s own words, and copes with a deleted account', () => {
+    const joined = entry({ action: 'team.joined', actorName: 'Ravi', from: null });
+    expect(describeTeamActivity(joined)).toEqual({
+      who: 'Ravi',
+      what: 'joined the team',
+      roles: 'Admin'
+    });
+    const gone = entry({ action: 'team.left', actorName: null, actorEmail: null, role: null });
+    expect(describeTeamActivity(gone)).toEqual({
+      who: 'A former member',
+      what: 'left the team',
+      roles: null
+    });
   });
 });

@@ -1,9 +1,24 @@
 import { ROLE_LABEL, type Role } from '@kspay/shared/roles';
-import type { TeamInvite, TeamMember, TeamResponse } from '@kspay/shared/team';
+import type {
+  TeamActivityEntry,
+  TeamActivityResponse,
+  TeamInvite,
+  TeamMember,
+  TeamResponse
+} from '@kspay/shared/team';
 import { toast } from 'svelte-sonner';
-import { toApiError } from '../api/errors';
+import { PagedLog } from '../activity/activity.svelte';
 import { report } from '../api/report';
-import { changeRole, getTeam, removeMember, revokeInvite, transferOwnership } from './api';
+import type { KspayDb } from '../device/db/database';
+import { OfflineRead } from '../device/offline-read.svelte';
+import {
+  changeRole,
+  getTeam,
+  listTeamActivity,
+  removeMember,
+  revokeInvite,
+  transferOwnership
+} from './api';
 
 /** The action waiting for its confirmation in the page's one ConfirmDialog. */
 export type TeamQuestion =
@@ -13,37 +28,66 @@ export type TeamQuestion =
   | { kind: 'leave'; member: TeamMember }
   | { kind: 'revoke'; invite: TeamInvite };
 
+export interface TeamHooks {
+  /** After "Leave": the business is no longer this person's. */
+  left(): Promise<void>;
+  /** The caller's own role changed (a transfer, or another Owner's change seen on refresh). */
+  ownRoleChanged(): Promise<unknown>;
+}
+
 /**
- * The Team page of one business: its members and pending invitations, read from the server
- * (online only: a team is the server's to change), and the actions on them. Every action
- * answers with the server's words on failure (the last Owner, a role that may not do it).
+ * The Team page of one business: its members and pending invitations, and the team's activity,
+ * read from the server and kept on this device (offline the page shows them "as of" their
+ * time); and the actions on them, which need the server. Every action answers with the
+ * server's words on failure (the last Owner, a role that may not do it).
  */
 export class Team {
-  data = $state.raw<TeamResponse | null>(null);
-  loadError = $state<string | null>(null);
-  loading = $state(false);
+  readonly read: OfflineRead<TeamResponse>;
+  readonly activity: PagedLog<TeamActivityEntry, TeamActivityResponse>;
   question = $state.raw<TeamQuestion | null>(null);
+  #pending: Promise<void> | null = null;
 
   constructor(
+    db: KspayDb,
     readonly businessId: string,
-    private readonly hooks: {
-      /** After "Leave": the business is no longer this person's. */
-      left(): Promise<void>;
-      /** After a transfer: the caller's own role changed (Owner → Admin). */
-      ownRoleChanged(): Promise<unknown>;
-    }
-  ) {}
+    private readonly userId: string,
+    private readonly hooks: TeamHooks & { role(): Role | null }
+  ) {
+    // The replica is the business's own, so its id stands where an app's would.
+    this.read = new OfflineRead(db, {
+      key: `team:${businessId}`,
+      appId: businessId,
+      fetch: () => getTeam(businessId)
+    });
+    this.activity = new PagedLog(db, {
+      key: `team-activity:${businessId}`,
+      appId: businessId,
+      fetch: (before, limit) => listTeamActivity(businessId, before, limit),
+      asOf: (page) => page.asOf
+    });
+  }
 
-  async load(): Promise<void> {
-    this.loading = true;
-    try {
-      this.data = await getTeam(this.businessId);
-      this.loadError = null;
-    } catch (err) {
-      this.loadError = toApiError(err).message;
-    } finally {
-      this.loading = false;
-    }
+  get data(): TeamResponse | null {
+    return this.read.data;
+  }
+
+  /**
+   * Reads the team and its activity again. What is on screen stays until the answer replaces
+   * it (no flash); out of reach, it stays as this device's copy with its time. When the answer
+   * shows the caller's own role changed by someone else, the business's role is read again,
+   * so every page hides what the new role cannot do.
+   */
+  load(): Promise<void> {
+    // A focus and a visibility change arrive together: one read answers both.
+    this.#pending ??= this.#load().finally(() => (this.#pending = null));
+    return this.#pending;
+  }
+
+  async #load(): Promise<void> {
+    await Promise.all([this.read.load(), this.activity.load()]);
+    if (this.read.state.kind !== 'fresh') return;
+    const own = this.read.state.data.members.find((m) => m.userId === this.userId);
+    if (own && own.role !== this.hooks.role()) await this.hooks.ownRoleChanged();
   }
 
   ask(question: TeamQuestion): void {
