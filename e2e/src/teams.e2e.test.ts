@@ -207,4 +207,130 @@ describe.skipIf(!hasChromium)('teams', () => {
       .waitFor();
     await Promise.all([ctx.close(), memberCtx.close()]);
   }, 180_000);
+
+  /** Focus or visibility coming back, as when the merchant returns to the tab. */
+  const returnTo = (page: Page, event: 'focus' | 'visibilitychange') =>
+    page.evaluate((e) => {
+      if (e === 'focus') window.dispatchEvent(new Event('focus'));
+      else document.dispatchEvent(new Event('visibilitychange'));
+    }, event);
+
+  it('the Team page follows a join and a role change made elsewhere without a reload, lists who did what, and keeps both offline as of their time', async () => {
+    const { ctx, page, owner } = await ownerWithApp('Idli House');
+    const member = merchant('followed');
+    const link = await invite(page, member.email, 'Viewer');
+    const joined = await joinAsNewAccount(link, member);
+    const mp = joined.page;
+
+    // The Owner's page, left open, shows the new member once the tab is looked at again.
+    await returnTo(page, 'focus');
+    const ownerRow = page.getByRole('row').filter({ hasText: member.email });
+    await ownerRow.getByText('Viewer', { exact: true }).waitFor();
+    expect(await page.getByRole('region', { name: 'Pending invitations' }).count()).toBe(0);
+    const ownerLog = page.getByRole('list', { name: 'Team activity' });
+    await ownerLog
+      .getByRole('listitem')
+      .filter({ hasText: `${member.name} joined the team` })
+      .waitFor();
+    await ownerLog
+      .getByRole('listitem')
+      .filter({ hasText: `${owner.name} invited ${member.email}` })
+      .getByText('Viewer')
+      .waitFor();
+
+    // The new Viewer reads the team and its activity, and may change nothing.
+    await mp.getByRole('link', { name: 'Team' }).first().click();
+    await mp.getByText('Your role (Viewer) can see the team but not change it.').waitFor();
+    expect(await mp.getByRole('button', { name: 'Invite member' }).count()).toBe(0);
+    expect(await mp.getByRole('button', { name: /^Change role of/ }).count()).toBe(0);
+
+    // The Owner makes them a Developer; their open page follows when it is shown again.
+    await page.getByRole('button', { name: `Change role of ${member.name}` }).click();
+    const ask = page.getByRole('alertdialog');
+    await ask.getByLabel('Role').selectOption({ label: 'Developer' });
+    await ask.getByRole('button', { name: 'Change Role' }).click();
+    await page.getByRole('row').filter({ hasText: member.email }).getByText('Developer').waitFor();
+    await shoot(page, 'teams-owner');
+    await returnTo(mp, 'visibilitychange');
+    const ownRow = mp.getByRole('row').filter({ hasText: member.email });
+    await ownRow.getByText('Developer', { exact: true }).waitFor();
+    const change = mp
+      .getByRole('list', { name: 'Team activity' })
+      .getByRole('listitem')
+      .filter({ hasText: `${owner.name} changed the role of ${member.email}` });
+    await change.getByText('Viewer → Developer').waitFor();
+    // The time is the account's, 24-hour, like every other page.
+    expect(await change.locator('time').innerText()).toMatch(/\d{2}:\d{2}$/);
+    // Their own role follows too: the account menu names the new one.
+    await mp.getByRole('button', { name: /Account menu/ }).click();
+    await mp
+      .getByRole('menu')
+      .getByText(/· Developer$/)
+      .waitFor();
+    await mp.keyboard.press('Escape');
+    await shoot(mp, 'teams-activity');
+
+    // Offline, the page keeps what it showed, saying from when.
+    await joined.ctx.setOffline(true);
+    await returnTo(mp, 'focus');
+    await mp
+      .getByRole('status')
+      .filter({ hasText: /Showing data as of .* you are offline/ })
+      .waitFor();
+    await ownRow.getByText('Developer', { exact: true }).waitFor();
+    await change.waitFor();
+    await shoot(mp, 'teams-offline');
+    await Promise.all([ctx.close(), joined.ctx.close()]);
+  }, 180_000);
+
+  it('a Viewer who opens a page by its address sees why, not a form; the company name is the business name', async () => {
+    const { ctx, page, owner, appId } = await ownerWithApp('Vada Stall');
+    const member = merchant('by-url');
+    const link = await invite(page, member.email, 'Viewer');
+    const joined = await joinAsNewAccount(link, member);
+    const mp = joined.page;
+    await mp.getByRole('link', { name: 'Vada Stall' }).first().waitFor();
+
+    await mp.goto('/apps/new');
+    await mp.getByRole('heading', { name: 'Register an App', level: 1 }).waitFor();
+    await mp
+      .getByRole('note')
+      .filter({ hasText: "Viewers can't register apps. Ask an Owner or Admin." })
+      .waitFor();
+    expect(await mp.getByLabel('App Name').count()).toBe(0);
+    expect(await mp.getByRole('button', { name: 'Add App' }).count()).toBe(0);
+    expect(await mp.getByText('Your role no longer allows this').count()).toBe(0);
+    await shoot(mp, 'teams-viewer-apps-new');
+
+    await mp.goto(`/apps/${appId}/edit`);
+    await mp.getByRole('heading', { name: 'Edit App', level: 1 }).waitFor();
+    await mp
+      .getByRole('note')
+      .filter({ hasText: "Viewers can't edit apps. Ask an Owner or Admin." })
+      .waitFor();
+    expect(await mp.getByRole('button', { name: 'Save Changes' }).count()).toBe(0);
+
+    await mp.goto(`/apps/${appId}/settings`);
+    await mp.getByRole('tab', { name: 'Webhooks' }).click();
+    await mp
+      .getByText('Your role (Viewer) can see the webhook endpoints but not change them.')
+      .waitFor();
+
+    // The Owner names the company: the switcher shows that one name.
+    await page.goto('/profile');
+    const company = page.getByRole('region', { name: 'Company profile', exact: true });
+    await expect.poll(() => company.getByLabel('Business name').inputValue()).not.toBe('');
+    await company.getByLabel('Business name').fill('Vada Stall Foods Pvt Ltd');
+    await page.getByRole('button', { name: 'Update company profile' }).click();
+    await page.getByText('Company profile saved').waitFor();
+    await page.getByRole('button', { name: /Account menu/ }).click();
+    await page.getByRole('menu').getByText('Vada Stall Foods Pvt Ltd · Owner').waitFor();
+    await page.keyboard.press('Escape');
+    // The member's switcher, asked again, lists it by the same name.
+    await mp.reload();
+    await mp.getByRole('button', { name: /Account menu/ }).click();
+    await mp.getByRole('menuitemradio').filter({ hasText: 'Vada Stall Foods Pvt Ltd' }).waitFor();
+    expect(await mp.getByRole('menuitemradio').filter({ hasText: owner.name }).count()).toBe(0);
+    await Promise.all([ctx.close(), joined.ctx.close()]);
+  }, 180_000);
 });
