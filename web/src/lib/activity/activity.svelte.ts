@@ -18,7 +18,7 @@ export interface LogRequest<P> {
   key: string;
   appId: string;
   /** The page after `before` (null: the newest). */
-  fetch(before: string | null, limit: number): Promise<P>;
+  fetch: (before: string | null, limit: number) => Promise<P>;
   /** The server time inside a page, when it has one (the "as of" offline). */
   asOf?: (page: P) => string;
 }

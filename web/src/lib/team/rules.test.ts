@@ -97,8 +97,9 @@ describe('the team activity in words', () => {
       what: 'changed the role of ravi@example.com',
       roles: 'Developer → Admin'
     });
-    expect(describeTeamActivity(entry({ action: 'team.invited', from: null, role: 'viewer' })))
-      .toEqual({ who: 'Asha', what: 'invited ravi@example.com', roles: 'Viewer' });
+    expect(
+      describeTeamActivity(entry({ action: 'team.invited', from: null, role: 'viewer' }))
+    ).toEqual({ who: 'Asha', what: 'invited ravi@example.com', roles: 'Viewer' });
   });
 
   it('says a join or a leave in the member’s own words, and copes with a deleted account', () => {
