@@ -171,8 +171,7 @@ export async function webhooksBench(report: RowSink): Promise<void> {
 
     const worker = webhookWorker(s, { concurrency: CONCURRENCY });
     const started = performance.now();
-    let delivered = 0;
-    for (let n; (n = await worker.runOnce()) > 0;) delivered += n;
+    const delivered = await worker.drain();
     const workerMs = performance.now() - started;
     const peakRss = process.resourceUsage().maxRSS * 1024;
     worker.close();
