@@ -1,5 +1,8 @@
+import { CompiledQuery } from 'kysely';
 import type { Db } from '../db';
+import type { WebhookDeliveriesTable, WebhookEndpointsTable, EventsTable } from '../db/schema';
 import type { Clock } from '../lib/clock';
+import { deliverySql } from './delivery-sql';
 
 /** Retries stop this long after the first attempt of a series; an endpoint failing this long is disabled. */
 export const RETRY_HORIZON_MS = 3 * 24 * 60 * 60 * 1000;
@@ -23,6 +26,15 @@ export interface ClaimedAttempt {
   eventCreatedAt: string;
 }
 
+type ClaimedRow = Pick<
+  WebhookDeliveriesTable,
+  'id' | 'app_id' | 'event_id' | 'endpoint_id' | 'series_started_at'
+> & { attempt: number } & Pick<
+    WebhookEndpointsTable,
+    'url' | 'secret_enc' | 'previous_secret_enc' | 'previous_expires_at'
+  > &
+  Pick<EventsTable, 'type' | 'payload' | 'created_at'>;
+
 export interface AttemptOutcome {
   ok: boolean;
   status: number | null;
@@ -40,61 +52,21 @@ export interface AttemptOutcome {
  */
 export function deliveryStore(database: Db, clock: Clock) {
   const { db, dialect } = database;
+  const text = deliverySql(dialect);
 
   return {
     async claim(workerId: string, limit: number): Promise<ClaimedAttempt[]> {
       const at = clock.now();
       const now = at.toISOString();
       const until = new Date(at.getTime() + CLAIM_LEASE_MS).toISOString();
-      // One statement: on PostgreSQL the inner select locks the rows it picks and skips rows
-      // another claim holds locked, so concurrent claims take disjoint rows.
-      const due = db
-        .selectFrom('webhook_deliveries as d')
-        .select('d.id')
-        .where('d.status', '=', 'pending')
-        .where('d.next_attempt_at', '<=', now)
-        .where((eb) => eb.or([eb('d.claimed_until', 'is', null), eb('d.claimed_until', '<', now)]))
-        .where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('webhook_endpoints as e')
-              .select('e.id')
-              .whereRef('e.id', '=', 'd.endpoint_id')
-              .where('e.status', '=', 'active')
-          )
-        )
-        .orderBy('d.next_attempt_at')
-        .limit(limit)
-        .$if(dialect === 'postgres', (q) => q.forUpdate().skipLocked());
-      const claimed = await db
-        .updateTable('webhook_deliveries')
-        .set({ claimed_by: workerId, claimed_until: until })
-        .where('id', 'in', due)
-        .returning('id')
-        .execute();
-      const ids = claimed.map((r) => r.id);
+      const claimed = await db.executeQuery<{ id: string }>(
+        CompiledQuery.raw(text.claim(), [workerId, until, now, now, limit])
+      );
+      const ids = claimed.rows.map((r) => r.id);
       if (ids.length === 0) return [];
-      const rows = await db
-        .selectFrom('webhook_deliveries as d')
-        .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
-        .innerJoin('events as v', 'v.id', 'd.event_id')
-        .select([
-          'd.id',
-          'd.app_id',
-          'd.event_id',
-          'd.endpoint_id',
-          'd.attempt',
-          'd.series_started_at',
-          'e.url',
-          'e.secret_enc',
-          'e.previous_secret_enc',
-          'e.previous_expires_at',
-          'v.type',
-          'v.payload',
-          'v.created_at'
-        ])
-        .where('d.id', 'in', ids)
-        .execute();
+      const { rows } = await db.executeQuery<ClaimedRow>(
+        CompiledQuery.raw(text.claimed(ids.length), ids)
+      );
       return rows.map((r) => ({
         id: r.id,
         appId: r.app_id,

@@ -1,9 +1,10 @@
-import { sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Transaction } from 'kysely';
 import { newId } from '@kspay/shared/ids';
 import type { Db } from '../db';
 import type { Database } from '../db/schema';
 import type { Clock } from '../lib/clock';
 import { RETRY_HORIZON_MS, type AttemptOutcome, type ClaimedAttempt } from './deliveries';
+import { deliverySql } from './delivery-sql';
 
 /** One finished attempt, with the wait before its retry should it have failed. */
 export interface AttemptResult {
@@ -27,6 +28,7 @@ export interface RecordedResults {
  */
 export function deliveryResults(database: Db, clock: Clock) {
   const { db } = database;
+  const text = deliverySql(database.dialect);
 
   return async function recordMany(
     workerId: string,
@@ -36,7 +38,7 @@ export function deliveryResults(database: Db, clock: Clock) {
     const at = clock.now();
     const now = at.toISOString();
     return db.transaction().execute(async (trx) => {
-      const ours = await writeResults(trx, workerId, now, results);
+      const ours = await writeResults(trx, text, workerId, now, results);
       const kept = results.filter((r) => ours.has(r.attempt.id));
       const lost = results.filter((r) => !ours.has(r.attempt.id)).map((r) => r.attempt.id);
       await markEndpointHealth(trx, now, kept);
@@ -82,33 +84,26 @@ export function deliveryResults(database: Db, clock: Clock) {
 /** Writes every result in one statement; answers the ids that were still this worker's. */
 async function writeResults(
   trx: Transaction<Database>,
+  text: ReturnType<typeof deliverySql>,
   workerId: string,
   now: string,
   results: readonly AttemptResult[]
 ): Promise<Set<string>> {
-  // VALUES names its columns column1… on both databases; parameters arrive untyped on
-  // PostgreSQL (text), hence the casts of the integer columns.
-  const rows = sql.join(
-    results.map(
-      ({ attempt, outcome: o }) =>
-        sql`(${attempt.id}, ${o.ok ? 'succeeded' : 'failed'}, ${o.status}, ${o.latencyMs}, ${o.excerpt}, ${o.error})`
-    )
+  const params: unknown[] = [now];
+  for (const { attempt, outcome: o } of results) {
+    params.push(
+      attempt.id,
+      o.ok ? 'succeeded' : 'failed',
+      o.status,
+      o.latencyMs,
+      o.excerpt,
+      o.error
+    );
+  }
+  params.push(workerId);
+  const updated = await trx.executeQuery<{ id: string }>(
+    CompiledQuery.raw(text.results(results.length), params)
   );
-  const updated = await sql<{ id: string }>`
-    UPDATE webhook_deliveries SET
-      status = v.column2,
-      attempted_at = ${now},
-      response_status = CAST(v.column3 AS integer),
-      latency_ms = CAST(v.column4 AS integer),
-      response_excerpt = v.column5,
-      error = v.column6,
-      claimed_by = NULL,
-      claimed_until = NULL
-    FROM (VALUES ${rows}) AS v
-    WHERE webhook_deliveries.id = v.column1
-      AND webhook_deliveries.status = 'pending'
-      AND webhook_deliveries.claimed_by = ${workerId}
-    RETURNING webhook_deliveries.id`.execute(trx);
   return new Set(updated.rows.map((r) => r.id));
 }
 

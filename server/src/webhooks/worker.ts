@@ -8,7 +8,7 @@ import { eventStore } from '../store/events';
 import { rollingPipeline } from './pipeline';
 import { makePoster, type Poster } from './post';
 import { recipientsForApp } from './recipients';
-import { webhookHeaders } from './signing';
+import { signingKey, webhookHeaders } from './signing';
 import type { Resolver } from './ssrf';
 
 const BASE_DELAY_MS = 10_000;
@@ -31,10 +31,10 @@ export function eventBody(
   return `{"id":${JSON.stringify(a.eventId)},"type":${JSON.stringify(a.type)},"createdAt":${JSON.stringify(a.eventCreatedAt)},"data":${a.payload}}`;
 }
 
-/** A claimed attempt with the secret(s) that sign it. */
+/** A claimed attempt with the key(s) that sign it. */
 interface Signed {
   attempt: ClaimedAttempt;
-  secrets: string[];
+  keys: Buffer[];
 }
 
 export interface WorkerOptions {
@@ -73,34 +73,34 @@ export function webhookWorker(s: Services, opts: WorkerOptions = {}) {
   let lastPrune = 0;
 
   /**
-   * Opens the signing secrets a claimed batch needs, each once however many of the batch's
+   * Opens the signing keys a claimed batch needs, each once however many of the batch's
    * attempts go to its endpoint; they live as long as the attempts, in this process only.
    */
   async function claim(n: number): Promise<Signed[]> {
     const batch = await store.claim(id, n);
-    const opened = new Map<string, string>();
+    const opened = new Map<string, Buffer>();
     const open = (sealed: string, endpointId: string) => {
-      let secret = opened.get(sealed);
-      if (secret === undefined) {
-        secret = box.open(sealed, endpointId);
-        opened.set(sealed, secret);
+      let key = opened.get(sealed);
+      if (key === undefined) {
+        key = signingKey(box.open(sealed, endpointId));
+        opened.set(sealed, key);
       }
-      return secret;
+      return key;
     };
     const now = s.clock.now().toISOString();
     return batch.map((a) => {
-      const secrets = [open(a.secretEnc, a.endpointId)];
+      const keys = [open(a.secretEnc, a.endpointId)];
       // Both secrets sign for 24 h after a rotation, so receivers can switch at their pace.
       if (a.previousSecretEnc && a.previousExpiresAt && a.previousExpiresAt > now) {
-        secrets.push(open(a.previousSecretEnc, a.endpointId));
+        keys.push(open(a.previousSecretEnc, a.endpointId));
       }
-      return { attempt: a, secrets };
+      return { attempt: a, keys };
     });
   }
 
-  async function attempt({ attempt: a, secrets }: Signed): Promise<AttemptResult> {
+  async function attempt({ attempt: a, keys }: Signed): Promise<AttemptResult> {
     const body = eventBody(a);
-    const headers = webhookHeaders(secrets, a.eventId, s.clock.now(), body);
+    const headers = webhookHeaders(keys, a.eventId, s.clock.now(), body);
     const r = await poster.post(a.url, headers, body);
     const ok = r.status !== null && r.status >= 200 && r.status < 300;
     const redirect = r.status !== null && r.status >= 300 && r.status < 400;
