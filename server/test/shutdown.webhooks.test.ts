@@ -146,7 +146,7 @@ function shutdownSuite(storage: () => Promise<{ dir: string; env: Record<string,
 describe('webhooks across a graceful shutdown [sqlite]', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kspay-shutdown-hooks-'));
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-  shutdownSuite(async () => ({ dir: fs.mkdtempSync(path.join(root, 'run-')), env: {} }));
+  shutdownSuite(() => Promise.resolve({ dir: fs.mkdtempSync(path.join(root, 'run-')), env: {} }));
 });
 
 describeWithPostgres('webhooks across a graceful shutdown [postgres]', () => {

@@ -11,7 +11,7 @@ export interface PipelineSteps<T, R> {
   run(item: T): Promise<R>;
   /** Writes many results at once. */
   record(results: R[]): Promise<void>;
-  onError(err: unknown): void;
+  onError: (err: unknown) => void;
 }
 
 /**
