@@ -58,27 +58,38 @@ describe.skipIf(!hasChromium)('webhooks in Settings', () => {
     expect(res.status).toBe(201);
   }
 
-  it('adds an endpoint, shows the secret once, logs the delivery of a payment and resends it', async () => {
+  /** A new merchant's new app, on its Settings → Webhooks tab. */
+  async function webhooksTab(email: string, appName: string) {
     const ctx = await stack.context();
     const page = await ctx.newPage();
-    await signUp(page, merchant('hooks'));
-    const appId = (await registerAppsViaSync(page, ['Masala Box'])).join();
+    await signUp(page, merchant(email));
+    const appId = (await registerAppsViaSync(page, [appName])).join();
     await page.reload();
-    await page.getByRole('link', { name: 'Masala Box' }).first().click();
+    await page.getByRole('link', { name: appName }).first().click();
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('tab', { name: 'Webhooks' }).click();
+    return { ctx, page, appId };
+  }
 
+  /** Adds an endpoint at the local receiver; answers its card once the secret is dismissed. */
+  async function addEndpoint(page: Page, shot?: string) {
     await page.getByLabel('Endpoint URL').fill(hookUrl);
     await page.getByLabel('transaction.created').check();
     await page.getByRole('button', { name: 'Add Endpoint' }).click();
     const secret = page.getByLabel('Signing secret', { exact: true });
     await secret.waitFor();
     expect(await secret.textContent()).toMatch(/^whsec_[A-Za-z0-9+/=]{44}$/);
-    await shoot(page, 'webhooks-secret');
+    if (shot) await shoot(page, shot);
     await page.getByRole('button', { name: 'Done, I stored it' }).click();
     await secret.waitFor({ state: 'detached' });
     const card = page.getByRole('article', { name: `Endpoint ${hookUrl}` });
     await card.getByText('Active').waitFor();
+    return card;
+  }
+
+  it('adds an endpoint, shows the secret once, logs the delivery of a payment and resends it', async () => {
+    const { ctx, page, appId } = await webhooksTab('hooks', 'Masala Box');
+    const card = await addEndpoint(page, 'webhooks-secret');
 
     await pay(page, appId);
     const log = card.getByRole('table', { name: 'Delivery log' });
@@ -99,6 +110,88 @@ describe.skipIf(!hasChromium)('webhooks in Settings', () => {
     // The secret was on screen once and is nowhere now.
     const html = await page.content();
     expect(html).not.toContain('whsec_');
+    await ctx.close();
+  });
+
+  it('"Send test event" posts a signed test event and the merchant sees its delivery in the log', async () => {
+    const { ctx, page } = await webhooksTab('hooks-test', 'Chai Point');
+    const card = await addEndpoint(page);
+    const before = received.length;
+
+    await card.getByRole('button', { name: 'Send test event' }).click();
+    const log = card.getByRole('table', { name: 'Delivery log' });
+    const delivered = log.getByRole('row').filter({ hasText: 'webhook.test' });
+    await delivered.getByText('Delivered · 200').waitFor({ timeout: 15_000 });
+    await expect.poll(() => delivered.textContent()).toContain('received, thanks');
+    expect(received.slice(before).map((r) => r.type)).toEqual(['webhook.test']);
+    await shoot(page, 'webhooks-test-event');
+    await ctx.close();
+  });
+
+  /** Offline: every action is disabled and points at the reason, which is on screen. */
+  async function offlineActions(page: Page) {
+    const reason = page.getByText(
+      'You are offline. Webhook changes, test events and resends need a connection.'
+    );
+    await reason.waitFor();
+    expect(await reason.getAttribute('id')).toBe('webhook-offline-reason');
+    const card = page.getByRole('article', { name: `Endpoint ${hookUrl}` });
+    const resend = card.getByRole('button', { name: /^Resend webhook\.test/ });
+    const actions = [
+      resend,
+      card.getByRole('button', { name: 'Send test event' }),
+      card.getByRole('button', { name: 'Rotate secret' }),
+      page.getByRole('button', { name: 'Add Endpoint' })
+    ];
+    for (const b of actions) {
+      expect(await b.isDisabled()).toBe(true);
+      expect(await b.getAttribute('aria-describedby')).toBe('webhook-offline-reason');
+    }
+    return card;
+  }
+
+  it('offline: the endpoints and the delivery log stay readable as of their time, also after a reload, and Resend is disabled with its reason', async () => {
+    const { ctx, page } = await webhooksTab('hooks-offline', 'Dosa Corner');
+    const card = await addEndpoint(page);
+    await card.getByRole('button', { name: 'Send test event' }).click();
+    const row = card
+      .getByRole('table', { name: 'Delivery log' })
+      .getByRole('row')
+      .filter({ hasText: 'webhook.test' });
+    await row.getByText('Delivered · 200').waitFor({ timeout: 15_000 });
+    // The service worker serves the app shell after an offline reload.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await page.reload();
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await page.getByRole('tab', { name: 'Webhooks' }).click();
+    await row.getByText('Delivered · 200').waitFor();
+
+    await ctx.setOffline(true);
+    await offlineActions(page);
+    await row.getByText('Delivered · 200').waitFor();
+    await page.reload();
+    await page.getByRole('tab', { name: 'Webhooks' }).click();
+    const after = await offlineActions(page);
+    await after.getByText('Active').waitFor();
+    await after
+      .getByRole('table', { name: 'Delivery log' })
+      .getByRole('row')
+      .filter({ hasText: 'webhook.test' })
+      .getByText('Delivered · 200')
+      .waitFor();
+    // The endpoint list and the log each say they are this device's copy, and of when.
+    await expect
+      .poll(() => page.getByText(/^Saved on this device, as of .+\.$/).count())
+      .toBeGreaterThanOrEqual(2);
+    await shoot(page, 'webhooks-offline');
+
+    await ctx.setOffline(false);
+    await page
+      .getByText('You are offline. Webhook changes, test events and resends need a connection.')
+      .waitFor({ state: 'detached' });
+    expect(await after.getByRole('button', { name: /^Resend webhook\.test/ }).isDisabled()).toBe(
+      false
+    );
     await ctx.close();
   });
 });

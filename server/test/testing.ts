@@ -16,5 +16,5 @@ export { TEST_ORIGIN, testServer } from './helpers/services';
 export { secretBox } from '../src/lib/secret-box';
 export { recordEvent } from '../src/store/events';
 export { newEndpointId, webhookStore } from '../src/store/webhooks';
-export { newSigningSecret, webhookHeaders } from '../src/webhooks/signing';
+export { newSigningSecret, signingKey, webhookHeaders } from '../src/webhooks/signing';
 export { eventBody, webhookWorker } from '../src/webhooks/worker';

@@ -1,6 +1,8 @@
-import { newId } from '@kspay/shared/ids';
+import { CompiledQuery } from 'kysely';
 import type { Db } from '../db';
+import type { WebhookDeliveriesTable, WebhookEndpointsTable, EventsTable } from '../db/schema';
 import type { Clock } from '../lib/clock';
+import { deliverySql } from './delivery-sql';
 
 /** Retries stop this long after the first attempt of a series; an endpoint failing this long is disabled. */
 export const RETRY_HORIZON_MS = 3 * 24 * 60 * 60 * 1000;
@@ -24,6 +26,15 @@ export interface ClaimedAttempt {
   eventCreatedAt: string;
 }
 
+type ClaimedRow = Pick<
+  WebhookDeliveriesTable,
+  'id' | 'app_id' | 'event_id' | 'endpoint_id' | 'series_started_at'
+> & { attempt: number } & Pick<
+    WebhookEndpointsTable,
+    'url' | 'secret_enc' | 'previous_secret_enc' | 'previous_expires_at'
+  > &
+  Pick<EventsTable, 'type' | 'payload' | 'created_at'>;
+
 export interface AttemptOutcome {
   ok: boolean;
   status: number | null;
@@ -41,65 +52,21 @@ export interface AttemptOutcome {
  */
 export function deliveryStore(database: Db, clock: Clock) {
   const { db, dialect } = database;
+  const text = deliverySql(dialect);
 
   return {
     async claim(workerId: string, limit: number): Promise<ClaimedAttempt[]> {
       const at = clock.now();
       const now = at.toISOString();
       const until = new Date(at.getTime() + CLAIM_LEASE_MS).toISOString();
-      const ids = await db.transaction().execute(async (trx) => {
-        const due = await trx
-          .selectFrom('webhook_deliveries as d')
-          .select('d.id')
-          .where('d.status', '=', 'pending')
-          .where('d.next_attempt_at', '<=', now)
-          .where((eb) =>
-            eb.or([eb('d.claimed_until', 'is', null), eb('d.claimed_until', '<', now)])
-          )
-          .where((eb) =>
-            eb.exists(
-              eb
-                .selectFrom('webhook_endpoints as e')
-                .select('e.id')
-                .whereRef('e.id', '=', 'd.endpoint_id')
-                .where('e.status', '=', 'active')
-            )
-          )
-          .orderBy('d.next_attempt_at')
-          .limit(limit)
-          .$if(dialect === 'postgres', (q) => q.forUpdate().skipLocked())
-          .execute();
-        if (due.length === 0) return [];
-        const picked = due.map((r) => r.id);
-        await trx
-          .updateTable('webhook_deliveries')
-          .set({ claimed_by: workerId, claimed_until: until })
-          .where('id', 'in', picked)
-          .execute();
-        return picked;
-      });
+      const claimed = await db.executeQuery<{ id: string }>(
+        CompiledQuery.raw(text.claim(), [workerId, until, now, now, limit])
+      );
+      const ids = claimed.rows.map((r) => r.id);
       if (ids.length === 0) return [];
-      const rows = await db
-        .selectFrom('webhook_deliveries as d')
-        .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
-        .innerJoin('events as v', 'v.id', 'd.event_id')
-        .select([
-          'd.id',
-          'd.app_id',
-          'd.event_id',
-          'd.endpoint_id',
-          'd.attempt',
-          'd.series_started_at',
-          'e.url',
-          'e.secret_enc',
-          'e.previous_secret_enc',
-          'e.previous_expires_at',
-          'v.type',
-          'v.payload',
-          'v.created_at'
-        ])
-        .where('d.id', 'in', ids)
-        .execute();
+      const { rows } = await db.executeQuery<ClaimedRow>(
+        CompiledQuery.raw(text.claimed(ids.length), ids)
+      );
       return rows.map((r) => ({
         id: r.id,
         appId: r.app_id,
@@ -115,82 +82,6 @@ export function deliveryStore(database: Db, clock: Clock) {
         payload: r.payload,
         eventCreatedAt: r.created_at
       }));
-    },
-
-    /**
-     * Records an attempt made under `workerId`'s lease. On failure the next attempt is queued
-     * `retryInMs` later while that is within 3 days of the series' start; past that the series
-     * ends, and an endpoint failing for 3 days is disabled. `lost`: the lease was no longer ours.
-     */
-    async record(
-      workerId: string,
-      a: ClaimedAttempt,
-      outcome: AttemptOutcome,
-      retryInMs: number
-    ): Promise<{ lost: boolean; disabledEndpoint: boolean }> {
-      const at = clock.now();
-      const now = at.toISOString();
-      return db.transaction().execute(async (trx) => {
-        const done = await trx
-          .updateTable('webhook_deliveries')
-          .set({
-            status: outcome.ok ? 'succeeded' : 'failed',
-            attempted_at: now,
-            response_status: outcome.status,
-            latency_ms: outcome.latencyMs,
-            response_excerpt: outcome.excerpt,
-            error: outcome.error,
-            claimed_by: null,
-            claimed_until: null
-          })
-          .where('id', '=', a.id)
-          .where('status', '=', 'pending')
-          .where('claimed_by', '=', workerId)
-          .executeTakeFirst();
-        if (done.numUpdatedRows === 0n) return { lost: true, disabledEndpoint: false };
-        if (outcome.ok) {
-          await trx
-            .updateTable('webhook_endpoints')
-            .set({ failing_since: null })
-            .where('id', '=', a.endpointId)
-            .where('failing_since', 'is not', null)
-            .execute();
-          return { lost: false, disabledEndpoint: false };
-        }
-        await trx
-          .updateTable('webhook_endpoints')
-          .set({ failing_since: now })
-          .where('id', '=', a.endpointId)
-          .where('failing_since', 'is', null)
-          .execute();
-        const next = at.getTime() + retryInMs;
-        if (next <= Date.parse(a.seriesStartedAt) + RETRY_HORIZON_MS) {
-          await trx
-            .insertInto('webhook_deliveries')
-            .values({
-              id: newId('wd'),
-              app_id: a.appId,
-              event_id: a.eventId,
-              endpoint_id: a.endpointId,
-              attempt: a.attempt + 1,
-              status: 'pending',
-              next_attempt_at: new Date(next).toISOString(),
-              series_started_at: a.seriesStartedAt,
-              created_at: now
-            })
-            .execute();
-          return { lost: false, disabledEndpoint: false };
-        }
-        const disabled = await trx
-          .updateTable('webhook_endpoints')
-          .set({ status: 'disabled', updated_at: now })
-          .where('id', '=', a.endpointId)
-          .where('status', '=', 'active')
-          // Failing since the series began: every attempt for 3 days has failed.
-          .where('failing_since', '<=', a.seriesStartedAt)
-          .executeTakeFirst();
-        return { lost: false, disabledEndpoint: disabled.numUpdatedRows > 0n };
-      });
     },
 
     /** Ends this worker's leases at shutdown, so another process need not wait them out. */

@@ -12,14 +12,19 @@ export function newSigningSecret(): string {
   return `${SECRET_PREFIX}${randomBytes(32).toString('base64')}`;
 }
 
-export function signature(secret: string, id: string, timestamp: number, body: string): string {
-  const key = Buffer.from(secret.slice(SECRET_PREFIX.length), 'base64');
+/** The HMAC key a `whsec_` secret stands for; decoded once per secret, not per request. */
+export function signingKey(secret: string): Buffer {
+  return Buffer.from(secret.slice(SECRET_PREFIX.length), 'base64');
+}
+
+export function signature(key: Buffer, id: string, timestamp: number, body: string): string {
   const mac = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64');
   return `v1,${mac}`;
 }
 
+/** The headers of one request, signed with each key (two during a rotation's 24 h). */
 export function webhookHeaders(
-  secrets: readonly string[],
+  keys: readonly Buffer[],
   id: string,
   at: Date,
   body: string
@@ -30,6 +35,6 @@ export function webhookHeaders(
     'user-agent': 'KS-Pay-Webhooks/1',
     'webhook-id': id,
     'webhook-timestamp': String(timestamp),
-    'webhook-signature': secrets.map((s) => signature(s, id, timestamp, body)).join(' ')
+    'webhook-signature': keys.map((k) => signature(k, id, timestamp, body)).join(' ')
   };
 }

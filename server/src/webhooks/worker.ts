@@ -3,10 +3,12 @@ import type { Services } from '../env';
 import { secretBox } from '../lib/secret-box';
 import { sendInBackground } from '../lib/mailer';
 import { deliveryStore, type ClaimedAttempt } from '../store/deliveries';
+import { deliveryResults, type AttemptResult } from '../store/delivery-results';
 import { eventStore } from '../store/events';
+import { rollingPipeline } from './pipeline';
 import { makePoster, type Poster } from './post';
 import { recipientsForApp } from './recipients';
-import { webhookHeaders } from './signing';
+import { signingKey, webhookHeaders } from './signing';
 import type { Resolver } from './ssrf';
 
 const BASE_DELAY_MS = 10_000;
@@ -29,6 +31,12 @@ export function eventBody(
   return `{"id":${JSON.stringify(a.eventId)},"type":${JSON.stringify(a.type)},"createdAt":${JSON.stringify(a.eventCreatedAt)},"data":${a.payload}}`;
 }
 
+/** A claimed attempt with the key(s) that sign it. */
+interface Signed {
+  attempt: ClaimedAttempt;
+  keys: Buffer[];
+}
+
 export interface WorkerOptions {
   /** Attempts in flight at once. */
   concurrency?: number;
@@ -40,10 +48,11 @@ export interface WorkerOptions {
 }
 
 /**
- * Delivers due attempts: claims a batch, posts each one signed, records each result. Each
- * attempt is recorded before the next claim of its row is possible, and every failure queues
- * its retry in the same transaction, so an event is retried until acknowledged (or 3 days).
- * Time comes from `s.clock`; `runOnce()` lets tests drive it step by step.
+ * Delivers due attempts through a rolling pipeline (pipeline.ts): claims attempts as slots
+ * free, posts each one signed, records results in batches. An attempt's result and, on
+ * failure, its retry commit together (delivery-results.ts), so an event is retried until
+ * acknowledged (or 3 days); an attempt made but not recorded (crash) is made again after its
+ * lease. Time comes from `s.clock`; `runOnce()` lets tests drive it step by step.
  */
 export function webhookWorker(s: Services, opts: WorkerOptions = {}) {
   // Names this process's leases (`claimed_by`); never shown.
@@ -51,6 +60,7 @@ export function webhookWorker(s: Services, opts: WorkerOptions = {}) {
   const concurrency = opts.concurrency ?? 32;
   const pollMs = opts.pollMs ?? 1000;
   const store = deliveryStore(s.db, s.clock);
+  const recordMany = deliveryResults(s.db, s.clock);
   const events = eventStore(s.db, s.clock);
   const box = secretBox(s.config.secretsKey);
   const poster: Poster = makePoster(
@@ -62,25 +72,55 @@ export function webhookWorker(s: Services, opts: WorkerOptions = {}) {
   let loop: Promise<void> | null = null;
   let lastPrune = 0;
 
-  async function deliver(a: ClaimedAttempt): Promise<void> {
-    const at = s.clock.now();
-    const secrets = [box.open(a.secretEnc, a.endpointId)];
-    if (a.previousSecretEnc && a.previousExpiresAt && a.previousExpiresAt > at.toISOString()) {
-      secrets.push(box.open(a.previousSecretEnc, a.endpointId));
-    }
+  /**
+   * Opens the signing keys a claimed batch needs, each once however many of the batch's
+   * attempts go to its endpoint; they live as long as the attempts, in this process only.
+   */
+  async function claim(n: number): Promise<Signed[]> {
+    const batch = await store.claim(id, n);
+    const opened = new Map<string, Buffer>();
+    const open = (sealed: string, endpointId: string) => {
+      let key = opened.get(sealed);
+      if (key === undefined) {
+        key = signingKey(box.open(sealed, endpointId));
+        opened.set(sealed, key);
+      }
+      return key;
+    };
+    const now = s.clock.now().toISOString();
+    return batch.map((a) => {
+      const keys = [open(a.secretEnc, a.endpointId)];
+      // Both secrets sign for 24 h after a rotation, so receivers can switch at their pace.
+      if (a.previousSecretEnc && a.previousExpiresAt && a.previousExpiresAt > now) {
+        keys.push(open(a.previousSecretEnc, a.endpointId));
+      }
+      return { attempt: a, keys };
+    });
+  }
+
+  async function attempt({ attempt: a, keys }: Signed): Promise<AttemptResult> {
     const body = eventBody(a);
-    const r = await poster.post(a.url, webhookHeaders(secrets, a.eventId, at, body), body);
+    const headers = webhookHeaders(keys, a.eventId, s.clock.now(), body);
+    const r = await poster.post(a.url, headers, body);
     const ok = r.status !== null && r.status >= 200 && r.status < 300;
     const redirect = r.status !== null && r.status >= 300 && r.status < 400;
     const error = redirect ? 'redirects are not followed' : r.error;
-    const result = await store.record(
-      id,
-      a,
-      { ok, status: r.status, latencyMs: r.latencyMs, excerpt: r.excerpt, error },
-      retryDelayMs(a.attempt, opts.random)
-    );
-    if (result.disabledEndpoint) await tellRecipients(a);
+    return {
+      attempt: a,
+      outcome: { ok, status: r.status, latencyMs: r.latencyMs, excerpt: r.excerpt, error },
+      retryInMs: retryDelayMs(a.attempt, opts.random)
+    };
   }
+
+  const pipeline = rollingPipeline(concurrency, {
+    claim,
+    run: attempt,
+    async record(results) {
+      const { disabled } = await recordMany(id, results);
+      for (const a of disabled) await tellRecipients(a);
+    },
+    onError: (err) => s.log.error({ reason: String(err) }, 'webhook attempts failed to record')
+  });
 
   async function tellRecipients(a: ClaimedAttempt) {
     s.log.warn({ endpointId: a.endpointId, appId: a.appId }, 'webhook endpoint disabled');
@@ -98,19 +138,6 @@ export function webhookWorker(s: Services, opts: WorkerOptions = {}) {
     }
   }
 
-  /** Claims and delivers one batch; answers how many attempts it made. */
-  async function runOnce(): Promise<number> {
-    const batch = await store.claim(id, concurrency);
-    await Promise.all(
-      batch.map((a) =>
-        deliver(a).catch((err: unknown) =>
-          s.log.error({ deliveryId: a.id, reason: String(err) }, 'webhook attempt failed to record')
-        )
-      )
-    );
-    return batch.length;
-  }
-
   async function prune() {
     const now = s.clock.now().getTime();
     if (now - lastPrune < PRUNE_EVERY_MS) return;
@@ -122,8 +149,7 @@ export function webhookWorker(s: Services, opts: WorkerOptions = {}) {
   async function cycle(): Promise<void> {
     try {
       await prune();
-      // A full batch means more may be due: go again at once.
-      while (running && (await runOnce()) === concurrency);
+      await pipeline.drain(() => running);
     } catch (err) {
       s.log.error({ reason: String(err) }, 'webhook worker cycle failed');
     }
@@ -136,13 +162,16 @@ export function webhookWorker(s: Services, opts: WorkerOptions = {}) {
 
   return {
     id,
-    runOnce,
+    /** Claims one batch, makes every attempt in it and records them; answers how many. */
+    runOnce: () => pipeline.once(),
+    /** Delivers until nothing is due, keeping `concurrency` attempts in flight; answers how many. */
+    drain: () => pipeline.drain(() => true),
     start() {
       if (running) return;
       running = true;
       loop = cycle();
     },
-    /** Finishes the attempts in flight (each ends within 10 s) and hands back unstarted claims. */
+    /** Stops claiming, finishes the attempts in flight (each ends within 10 s) and records them. */
     async stop() {
       running = false;
       if (timer) clearTimeout(timer);
