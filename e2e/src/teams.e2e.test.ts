@@ -315,6 +315,8 @@ describe.skipIf(!hasChromium)('teams', () => {
     await mp
       .getByText('Your role (Viewer) can see the webhook endpoints but not change them.')
       .waitFor();
+    expect(await mp.getByLabel('Endpoint URL').count()).toBe(0);
+    expect(await mp.getByRole('button', { name: 'Add Endpoint' }).count()).toBe(0);
 
     // The Owner names the company: the switcher shows that one name.
     await page.goto('/profile');
