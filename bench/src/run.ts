@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
-import { paymentsBenches } from './benches/payments';
+import { paymentsBenches, paymentsPostgresBench } from './benches/payments';
 import { signInBench } from './benches/signin';
 import { buildSyncPage, pullBench, pushBench, seedPull } from './benches/sync';
 import { lighthouseBench } from './benches/lighthouse';
@@ -67,6 +67,7 @@ try {
   await step('1, 2, 5: payments API and token exchange (SQLite)', () =>
     paymentsBenches(sqlite, report, SECONDS)
   );
+  await step('1: payments API hot path (PostgreSQL)', () => paymentsPostgresBench(report, SECONDS));
   await step('3: sign-in under load', () => signInBench(sqlite, PASSWORD, report));
 
   const needsBrowser = !only || only.some((n) => n === '4' || n === '6');

@@ -303,6 +303,40 @@ describeEachDialect('request log buffer', (dialect) => {
     await recorder.close();
   });
 
+  it('writes a batch of any size whole, each row as recorded (statements of 64, 16, 4, 1 rows)', async () => {
+    const recorder = usageRecorder(t.services.db, t.clock, t.services.log, {
+      logs: true,
+      flushEveryMs: DAY,
+      batchRows: 1000
+    });
+    // 64 + 16 + 4 + 1 + 1 + 1: every statement size, and the tail one row at a time.
+    const n = 87;
+    for (let i = 0; i < n; i++) {
+      recorder.record({
+        ...entry('ap_oddbatch1', i),
+        status: i % 2 === 0 ? 200 : 404,
+        responseJson: i % 2 === 0 ? `{"status":200,"n":${i}}` : `{"status":404,"code":24}`
+      });
+    }
+    await recorder.close();
+    const rows = await t.services.db.db
+      .selectFrom('request_logs')
+      .select(['id', 'path', 'request_id', 'status', 'ks_code', 'response_body'])
+      .where('app_id', '=', 'ap_oddbatch1')
+      .execute();
+    expect(rows).toHaveLength(n);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(n);
+    for (const r of rows) {
+      const i = Number(r.request_id.slice(1));
+      expect(r.id).toMatch(/^rq_[A-Za-z0-9]{9}$/);
+      expect(r.path).toBe(`/v1/n/${i}`);
+      expect([r.status, r.ks_code]).toEqual(i % 2 === 0 ? [200, null] : [404, 24]);
+      expect(r.response_body).toBe(
+        i % 2 === 0 ? `{"status":200,"n":${i}}` : `{"status":404,"code":24}`
+      );
+    }
+  });
+
   it('with logs off, writes no rows', async () => {
     const recorder = usageRecorder(t.services.db, t.clock, t.services.log, {
       logs: false,

@@ -20,7 +20,8 @@ const webCrypto = (globalThis as unknown as { crypto: RandomSource }).crypto;
  */
 export function randomBase62(length: number): string {
   let out = '';
-  const bytes = new Uint8Array(length * 2);
+  // getRandomValues fills at most 65,536 bytes a call; a long string takes several draws.
+  const bytes = new Uint8Array(Math.min(length * 2, 65_536));
   while (out.length < length) {
     webCrypto.getRandomValues(bytes);
     for (const b of bytes) {
@@ -64,6 +65,15 @@ export const ID_LENGTH = 9;
 
 export function newId(prefix: IdPrefix, length = ID_LENGTH): string {
   return `${prefix}_${randomBase62(length)}`;
+}
+
+/** `count` new ids of `prefix`, from one draw of random bytes: ids minted by the batch. */
+export function newIds(prefix: IdPrefix, count: number, length = ID_LENGTH): string[] {
+  const bodies = randomBase62(count * length);
+  return Array.from(
+    { length: count },
+    (_, i) => `${prefix}_${bodies.slice(i * length, (i + 1) * length)}`
+  );
 }
 
 /**

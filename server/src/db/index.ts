@@ -5,16 +5,25 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema';
 import { migrateTo, migrateToLatest } from './migrate';
-import { kyselyPreparedReads, sqlitePreparedReads, type PreparedReads } from './prepared';
+import { pgPreparedReads, sqlitePreparedReads, type PreparedReads } from './prepared';
 import { withStatementCache } from './statement-cache';
 
 export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * Connections per process: enough that a hot read never queues behind the longer write
+ * transactions (sync push, payments); more would only add backends competing for the same
+ * cores. Benchmark 1 on PostgreSQL guards it (docs/benchmarks.md has the sizes tried).
+ */
+const PG_POOL_SIZE = 10;
 
 export interface Db {
   db: Kysely<Database>;
   dialect: Dialect;
   /** Hot-path reads compiled once (`prepared.ts`); committed state only. */
   reads: PreparedReads;
+  /** The SQLite file, which another connection may open (usage/log-writer.ts); else null. */
+  sqliteFile: string | null;
   close(): Promise<void>;
 }
 
@@ -39,12 +48,13 @@ export interface DbOptions {
 export async function openDb(opts: DbOptions): Promise<Db> {
   let result: Db;
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: PG_POOL_SIZE });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     result = {
       db,
       dialect: 'postgres',
-      reads: kyselyPreparedReads(db),
+      reads: pgPreparedReads(pool),
+      sqliteFile: null,
       close: () => db.destroy()
     };
   } else {
@@ -69,6 +79,7 @@ export async function openDb(opts: DbOptions): Promise<Db> {
       db,
       dialect: 'sqlite',
       reads: sqlitePreparedReads(reader),
+      sqliteFile: reader === sqlite ? null : file,
       async close() {
         if (reader !== sqlite) reader.close();
         await db.destroy();

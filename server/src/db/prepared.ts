@@ -1,6 +1,6 @@
-import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import type { Compilable } from 'kysely';
 import type { Database as SqliteConnection, Statement } from 'better-sqlite3';
-import type { Database } from './schema';
+import type pg from 'pg';
 
 /**
  * Reads on the payments API's hot path, built with Kysely ONCE and then run as a compiled
@@ -11,8 +11,10 @@ import type { Database } from './schema';
  * bound by position at each call. On SQLite the statement runs synchronously on a second,
  * query-only connection: in WAL mode each statement reads the latest COMMITTED state, so a
  * read never sees another request's unfinished transaction on the writer connection, and a
- * key disabled by any process is seen by the next read. On PostgreSQL the compiled SQL goes
- * through Kysely's pool unchanged (the round trip dominates there).
+ * key disabled by any process is seen by the next read. On PostgreSQL the compiled SQL is a
+ * named prepared statement run on the pool outside any transaction (autocommit: it reads the
+ * latest committed state): each connection parses and plans it once, then only binds and
+ * executes it, in one round trip.
  *
  * Only reads of committed state belong here: a prepared read does not join an open Kysely
  * transaction.
@@ -98,14 +100,23 @@ export function sqlitePreparedReads(reader: SqliteConnection): PreparedReads {
   };
 }
 
-export function kyselyPreparedReads(db: Kysely<Database>): PreparedReads {
+/**
+ * PostgreSQL: each read is a named statement (`kspay_read_<n>`, unique per pool), which the pg
+ * driver prepares on a connection the first time that connection runs it. The pool's own
+ * `query` takes a connection, runs the statement and gives the connection back; no Kysely
+ * executor, no transaction.
+ */
+export function pgPreparedReads(pool: pg.Pool): PreparedReads {
+  let statements = 0;
   return {
     first<A extends unknown[], R>(build: (...args: A) => Compilable<R>) {
+      const name = `kspay_read_${++statements}`;
       let compiled: ReturnType<typeof compileWithSlots> | undefined;
       return async (...args: A) => {
         compiled ??= compileWithSlots(build);
         const { sql, bindings } = compiled;
-        const result = await db.executeQuery<R>(CompiledQuery.raw(sql, bind(bindings, args)));
+        const values = bind(bindings, args);
+        const result = await pool.query<R & pg.QueryResultRow>({ name, text: sql, values });
         return result.rows[0];
       };
     }

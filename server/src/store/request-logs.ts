@@ -1,8 +1,9 @@
 import type { HistoryCursor, RequestLogDetail, StatusClass } from '@kspay/shared';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../db';
 import type { RequestLogsTable } from '../db/schema';
 import type { Clock } from '../lib/clock';
+import type { Statements } from '../usage/log-writer';
 
 /** Filters as instants: `from` inclusive, `to` exclusive (the day after the last one). */
 export interface RequestLogFilterInstants {
@@ -26,6 +27,40 @@ const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
 type Row = RequestLogsTable & { public_key: string | null };
 
+/** The columns a batch writes, in the order of its placeholders. */
+const COLUMNS = [
+  'id',
+  'app_id',
+  'key_id',
+  'created_at',
+  'method',
+  'path',
+  'status',
+  'ks_code',
+  'latency_us',
+  'ip',
+  'origin',
+  'request_id',
+  'idempotent_replay',
+  'request_body',
+  'response_body'
+] as const satisfies readonly (keyof RequestLogsTable)[];
+
+/**
+ * Rows per insert statement, largest first. A batch is cut into these fixed sizes so each
+ * statement's SQL text is always one of four, prepared once, instead of a query built and
+ * compiled per batch; at most 6 statements for a batch's tail.
+ */
+const CHUNK_ROWS = [64, 16, 4, 1] as const;
+
+/** `insert … values (…), (…)` for `rows` rows, with `?` or `$n` placeholders. */
+function insertSql(rows: number, dialect: Db['dialect']): string {
+  let n = 0;
+  const slot = dialect === 'postgres' ? () => `$${++n}` : () => '?';
+  const tuples = Array.from({ length: rows }, () => `(${COLUMNS.map(slot).join(', ')})`);
+  return `insert into request_logs (${COLUMNS.join(', ')}) values ${tuples.join(', ')}`;
+}
+
 function toDetail(r: Row): RequestLogDetail {
   return {
     id: r.id,
@@ -47,7 +82,8 @@ function toDetail(r: Row): RequestLogDetail {
 
 /** The stored request log of `/v1` calls; rows arrive in batches from `usage/recorder.ts`. */
 export function requestLogStore(database: Db, _clock: Clock) {
-  const { db } = database;
+  const { db, dialect } = database;
+  const insertSqls = new Map(CHUNK_ROWS.map((n) => [n, insertSql(n, dialect)]));
   const select = () =>
     db
       .selectFrom('request_logs')
@@ -56,8 +92,31 @@ export function requestLogStore(database: Db, _clock: Clock) {
       .select('api_keys.public_key');
 
   return {
-    async insertMany(rows: RequestLogsTable[]): Promise<void> {
-      if (rows.length > 0) await db.insertInto('request_logs').values(rows).execute();
+    /**
+     * The statements that write `rows`: fixed sizes (`CHUNK_ROWS`), each SQL text one of four
+     * and prepared once. `usage/log-writer.ts` runs them on SQLite, `insertMany` here.
+     */
+    insertStatements(rows: readonly RequestLogsTable[]): Statements {
+      const statements: [string, unknown[]][] = [];
+      let at = 0;
+      for (const size of CHUNK_ROWS) {
+        const text = insertSqls.get(size) ?? '';
+        for (; rows.length - at >= size; at += size) {
+          const values: unknown[] = [];
+          for (let i = at; i < at + size; i++) {
+            const row = rows[i] as RequestLogsTable;
+            for (const column of COLUMNS) values.push(row[column]);
+          }
+          statements.push([text, values]);
+        }
+      }
+      return statements;
+    },
+
+    async insertMany(rows: readonly RequestLogsTable[]): Promise<void> {
+      for (const [text, values] of this.insertStatements(rows)) {
+        await db.executeQuery(CompiledQuery.raw(text, [...values]));
+      }
     },
 
     /**

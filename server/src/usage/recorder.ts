@@ -1,4 +1,4 @@
-import { newId, REQUEST_LOG_RETENTION_DAYS } from '@kspay/shared';
+import { ID_PREFIX, newIds, REQUEST_LOG_RETENTION_DAYS } from '@kspay/shared';
 import type { Db } from '../db';
 import type { RequestLogsTable } from '../db/schema';
 import type { Clock } from '../lib/clock';
@@ -6,6 +6,7 @@ import type { Logger } from '../lib/log';
 import { idempotencyStore } from '../store/idempotency';
 import { keyUsageStore } from '../store/key-usage';
 import { requestLogStore } from '../store/request-logs';
+import { sqliteLogWriter } from './log-writer';
 import { ksCodeOf, redactBody } from './redact';
 
 /** One `/v1` call that named an app, as the frame saw it (payments/frame.ts). */
@@ -51,17 +52,22 @@ const CREDENTIALS_REFUSED = new Set([9008, 9009, 11002, 11004, 11005, 11011, 130
 
 /**
  * Request logs and key last-used, kept OFF the request's path: a request only appends an
- * entry to a bounded in-process buffer; a timer (every ~250 ms, or at once when a batch is
- * full) redacts the bodies and writes the rows in one insert per batch, and moves each used
- * pair's `last_used_at` (throttled). When the buffer is full, entries are dropped and counted
+ * entry (references and strings it already has) to a bounded in-process buffer. A full batch
+ * (64 rows) is written on the next turn of the event loop (`setImmediate`), the rest by a timer
+ * every ~250 ms: the bodies are redacted, ids minted and the rows inserted there, by statements
+ * prepared once (on SQLite on a worker thread, log-writer.ts), and each used pair's
+ * `last_used_at` moves (throttled). Entries that find the buffer full are dropped and counted
  * (a warning says how many) rather than letting memory grow. `close()` flushes what is left
- * (the server calls it on shutdown). Benchmark 1's logs-on/logs-off ratio guards the cost.
+ * (the server calls it on shutdown). Allocation-light per request; benchmark 1's logs on/off
+ * ratio guards it.
  */
 export function usageRecorder(database: Db, clock: Clock, log: Logger, opts: UsageOptions) {
   const logs = requestLogStore(database, clock);
   const keys = keyUsageStore(database, clock);
   const idempotency = idempotencyStore(database, clock);
-  const batchRows = opts.batchRows ?? 500;
+  // SQLite: the inserts run on a worker thread (log-writer.ts); PostgreSQL runs them itself.
+  const writer = opts.logs && database.sqliteFile ? sqliteLogWriter(database.sqliteFile) : null;
+  const batchRows = opts.batchRows ?? 64;
   const maxBuffered = opts.maxBuffered ?? 20_000;
   let buffer: UsageEntry[] = [];
   let dropped = 0;
@@ -78,9 +84,9 @@ export function usageRecorder(database: Db, clock: Clock, log: Logger, opts: Usa
     pendingMarks.set(keyId, at);
   }
 
-  function toRow(e: UsageEntry, ksCode: number | null): RequestLogsTable {
+  function toRow(e: UsageEntry, id: string, ksCode: number | null): RequestLogsTable {
     return {
-      id: newId('rq'),
+      id,
       app_id: e.appId,
       key_id: e.keyId,
       created_at: new Date(e.at).toISOString(),
@@ -107,16 +113,18 @@ export function usageRecorder(database: Db, clock: Clock, log: Logger, opts: Usa
       dropped = 0;
     }
     const rows: RequestLogsTable[] = [];
-    for (const e of entries) {
+    const ids = opts.logs ? newIds(ID_PREFIX.requestLog, entries.length) : [];
+    for (const [i, e] of entries.entries()) {
       const ksCode = ksCodeOf(e.status, e.responseJson);
       if (e.keyId && (ksCode === null || !CREDENTIALS_REFUSED.has(ksCode))) {
         markUsed(e.keyId, e.at);
       }
-      if (opts.logs) rows.push(toRow(e, ksCode));
+      if (opts.logs) rows.push(toRow(e, ids[i] as string, ksCode));
     }
     for (let i = 0; i < rows.length; i += batchRows) {
+      const batch = rows.slice(i, i + batchRows);
       try {
-        await logs.insertMany(rows.slice(i, i + batchRows));
+        await (writer ? writer.run(logs.insertStatements(batch)) : logs.insertMany(batch));
       } catch (err) {
         log.error({ err, rows: Math.min(batchRows, rows.length - i) }, 'request logs not written');
       }
@@ -134,7 +142,10 @@ export function usageRecorder(database: Db, clock: Clock, log: Logger, opts: Usa
 
   /** Writes everything recorded so far; resolves when it is written. */
   function flush(): Promise<void> {
-    chain = chain.then(write);
+    // A batch that cannot be written is logged and dropped; it never fails the server.
+    chain = chain
+      .then(write)
+      .catch((err: unknown) => log.error({ err }, 'request logs not written'));
     return chain;
   }
 
@@ -176,6 +187,7 @@ export function usageRecorder(database: Db, clock: Clock, log: Logger, opts: Usa
       clearInterval(flushTimer);
       clearInterval(pruneTimer);
       await flush();
+      await writer?.close();
     }
   };
 }
