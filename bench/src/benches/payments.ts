@@ -18,16 +18,16 @@ import {
  */
 const INR = 'c_WkmEe23LeI';
 const INR_UPI = 'pm_Up1IndQ7x';
-/** Token exchanges are limited per public key and client address; see `exchangeLoad`. */
+/** Token exchanges are limited per public key and client address; see `exchangeRequests`. */
 const KEY_PAIRS = 16;
 
-interface Pair {
+export interface Pair {
   appId: string;
   publicKey: string;
   secretKey: string;
 }
 
-async function setUp(server: BenchServer, bareProcess: LoadedProcess) {
+export async function setUp(server: BenchServer, bareProcess: LoadedProcess) {
   const { origin, fixtures } = server;
   const m = fixtures.payments;
   const appIds = await seedApps(origin, m, KEY_PAIRS, 'Payments');
@@ -67,7 +67,7 @@ async function setUp(server: BenchServer, bareProcess: LoadedProcess) {
   return { pairs, path, auth };
 }
 
-interface Side {
+export interface Side {
   rps: number;
   p50: number;
   p99: number;
@@ -76,13 +76,13 @@ interface Side {
 }
 
 /** A load and the process whose CPU time it is charged to. */
-interface Load {
+export interface Load {
   opts: LoadOptions;
   on: Pick<LoadedProcess, 'cpuMs'>;
 }
 
 /** Rounds of the named loads in turn (a, b, c, a, b, c…); each one's medians. */
-async function rotate<K extends string>(
+export async function rotate<K extends string>(
   rounds: number,
   loads: Record<K, Load>
 ): Promise<{ sides: Record<K, Side>; failures: number }> {
@@ -109,8 +109,35 @@ async function rotate<K extends string>(
   return { sides, failures };
 }
 
-const describe = (s: Side) =>
+export const describe = (s: Side) =>
   `${fmt.int(s.rps)} req/s, p50 ${fmt.ms(s.p50)}, p99 ${fmt.ms(s.p99)}, ${fmt.int(s.cpuUs)} µs CPU/req`;
+
+/**
+ * Token exchanges for autocannon. The limit (30/min per public key AND client address) would
+ * turn most of a load into 429s; the bench server trusts X-Forwarded-For, and every request
+ * comes from its own address with one of 16 pairs, so each subject is hit about once.
+ */
+export function exchangeRequests(pairs: Pair[]): LoadOptions['requests'] {
+  let n = 0;
+  return [
+    {
+      method: 'POST',
+      setupRequest: (req) => {
+        const i = n++;
+        const pair = pairs[i % pairs.length] as Pair;
+        return {
+          ...req,
+          path: `/v1/auth/generate-token/${pair.appId}`,
+          headers: {
+            'content-type': 'application/json',
+            'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`
+          },
+          body: JSON.stringify({ accessKey: pair.publicKey, secretKey: pair.secretKey })
+        };
+      }
+    }
+  ];
+}
 
 export async function paymentsBenches(server: BenchServer, report: Report, seconds: number) {
   const bareProcess = await startBareServer(server.sqliteFile);
@@ -254,29 +281,9 @@ async function hotPathBench(
     value: fmt.mb(heap.heapUsed)
   });
 
-  // 2. Token exchange. Its limit (30/min per public key AND client address) would turn most
-  // of a load into 429s; the bench server trusts X-Forwarded-For, and every request comes
-  // from its own address with one of 16 pairs, so each subject is hit about once.
-  let n = 0;
+  // 2. Token exchange, each request from its own address (`exchangeRequests`).
   const exchange = on(`/v1/auth/generate-token/${pairs[0]?.appId ?? ''}`, {
-    requests: [
-      {
-        method: 'POST',
-        setupRequest: (req) => {
-          const i = n++;
-          const pair = pairs[i % pairs.length] as Pair;
-          return {
-            ...req,
-            path: `/v1/auth/generate-token/${pair.appId}`,
-            headers: {
-              'content-type': 'application/json',
-              'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`
-            },
-            body: JSON.stringify({ accessKey: pair.publicKey, secretKey: pair.secretKey })
-          };
-        }
-      }
-    ]
+    requests: exchangeRequests(pairs)
   });
   const ex = await rotate(2, { bare, exchange });
   const exName = '2 token exchange';

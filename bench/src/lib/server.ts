@@ -20,6 +20,8 @@ export interface Fixtures {
   push: Merchant;
   /** Emails of seeded users, all with the runner's password (production hashing cost). */
   signIn: string[];
+  /** BENCH_SYNC_MERCHANTS merchants, each with its own business (the scale-out section's). */
+  browsers: Merchant[];
   database: 'sqlite' | 'postgres';
 }
 
