@@ -24,13 +24,15 @@ const MUTATIONS = 5;
 describeWithPostgres('many browsers syncing at once through two processes', () => {
   let cluster: Awaited<ReturnType<typeof startCluster>>;
   let procs: [ServerProcess, ServerProcess];
+  /** Round robin, as a load balancer without affinity sends requests. */
+  const proc = (i: number) => procs[i % 2 === 0 ? 0 : 1];
   const browsers: SyncBrowser[] = [];
   beforeAll(async () => {
     cluster = await startCluster(2, { PASSWORD_HASH_LN: '12' });
     procs = cluster.procs as [ServerProcess, ServerProcess];
     for (let m = 0; m < MERCHANTS; m++) {
       const client = new Client();
-      const res = await signUpClient(client, procs[m % 2], {
+      const res = await signUpClient(client, proc(m), {
         name: `Shop ${m}`,
         email: `browsers${m}-${Date.now()}@example.com`,
         password: 'correct horse battery staple'
@@ -70,7 +72,7 @@ describeWithPostgres('many browsers syncing at once through two processes', () =
     const runs = await runBrowsers({
       browsers,
       mutations: MUTATIONS,
-      base: (b, n) => procs[(b + n) % 2].base,
+      base: (b, n) => proc(b + n).base,
       origin: SHARED_ORIGIN
     });
     // Every push answered 200 with its own id as the counter and no refusal.
@@ -104,7 +106,7 @@ describeWithPostgres('many browsers syncing at once through two processes', () =
     }
     // Convergence: once everyone is done, every browser's pull is its business, row for row.
     for (const [i, b] of browsers.entries()) {
-      const pulled = await pullAll(() => procs[i % 2].base, b, SHARED_ORIGIN);
+      const pulled = await pullAll(() => proc(i).base, b, SHARED_ORIGIN);
       expect(pulled.lastMutationId).toBe(MUTATIONS);
       expect(Object.fromEntries(pulled.apps.map((a) => [a.id, Number(a.version)]))).toEqual(
         Object.fromEntries(
