@@ -39,7 +39,11 @@ describeWithPostgres('many browsers syncing at once through two processes', () =
       });
       expect(res.status).toBe(200);
       for (let d = 0; d < DEVICES; d++) {
-        browsers.push({ cookie: client.cookie, businessId: client.businessId, clientId: newClientId() });
+        browsers.push({
+          cookie: client.cookie,
+          businessId: client.businessId,
+          clientId: newClientId()
+        });
       }
     }
   }, 120_000);
@@ -92,9 +96,9 @@ describeWithPostgres('many browsers syncing at once through two processes', () =
         Array.from({ length: perBusiness }, (_, i) => i + 1)
       );
     }
-    expect(
-      Object.fromEntries(t.clients.map((c) => [c.id, Number(c.last_mutation_id)]))
-    ).toEqual(Object.fromEntries(browsers.map((b) => [b.clientId, MUTATIONS])));
+    expect(Object.fromEntries(t.clients.map((c) => [c.id, Number(c.last_mutation_id)]))).toEqual(
+      Object.fromEntries(browsers.map((b) => [b.clientId, MUTATIONS]))
+    );
 
     // Each browser's pull, taken while others still pushed, holds at least its own five apps,
     // all of its business, each at the version the table has.

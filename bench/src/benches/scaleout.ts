@@ -67,7 +67,7 @@ export async function scaleOutBench(report: Report, seconds: number): Promise<vo
       startHaproxy(await freePort(), [address(bare.origin), address(bare.origin)])
     );
     await hotPath({ sqlite, a, b, lb, bare, bareLb }, report, seconds);
-    await browsers(a, lb, db.url, report);
+    await browsers([a, b], lb, db.url, report);
   } finally {
     await stack.stop();
     await db.drop();
@@ -106,7 +106,11 @@ async function hotPath(t: Topology, report: Report, seconds: number) {
     figure: 'GET /v1/transaction/txnId/:id, 2 PostgreSQL processes behind HAProxy',
     value: describe(pg2)
   });
-  report.add({ bench: NAME, figure: 'the same, 1 SQLite process (direct)', value: describe(sqlite) });
+  report.add({
+    bench: NAME,
+    figure: 'the same, 1 SQLite process (direct)',
+    value: describe(sqlite)
+  });
   report.add({
     bench: NAME,
     figure: 'the same, 1 PostgreSQL process (direct)',
@@ -139,8 +143,16 @@ async function hotPath(t: Topology, report: Report, seconds: number) {
     pg: exchange(t.a, pgSet.pairs)
   });
   const exRatio = ex.sides.pg.rps / ex.sides.sqlite.rps;
-  report.add({ bench: NAME, figure: 'token exchange, 1 PostgreSQL process', value: describe(ex.sides.pg) });
-  report.add({ bench: NAME, figure: 'token exchange, 1 SQLite process', value: describe(ex.sides.sqlite) });
+  report.add({
+    bench: NAME,
+    figure: 'token exchange, 1 PostgreSQL process',
+    value: describe(ex.sides.pg)
+  });
+  report.add({
+    bench: NAME,
+    figure: 'token exchange, 1 SQLite process',
+    value: describe(ex.sides.sqlite)
+  });
   report.add({
     bench: NAME,
     figure: 'ratio token exchange per process PostgreSQL / SQLite',
@@ -202,8 +214,10 @@ async function exactlyOnce(url: string, list: SyncBrowser[]): Promise<string[]> 
   }
 }
 
-async function browsers(a: BenchServer, lb: Balancer, url: string, report: Report) {
-  const list = await syncBrowsers(a, lb);
+async function browsers(procs: BenchServer[], lb: Balancer, url: string, report: Report) {
+  const list = await syncBrowsers(procs[0] as BenchServer, lb);
+  const cpu = () => procs.reduce((sum, p) => sum + p.cpuMs(), 0);
+  const cpu0 = cpu();
   const t0 = performance.now();
   const runs = await runBrowsers({
     browsers: list,
@@ -213,26 +227,38 @@ async function browsers(a: BenchServer, lb: Balancer, url: string, report: Repor
   });
   const wall = (performance.now() - t0) / 1000;
   const pushes = runs.flatMap((r) => r.pushMs);
+  // Server CPU per push (pulls included): what a busy machine does not inflate much.
+  const cpuUs = ((cpu() - cpu0) * 1000) / pushes.length;
   const p99 = percentile(pushes, 99);
   const bad = runs.flatMap((r) => r.bad);
   const wrong = [...bad.slice(0, 3), ...(await exactlyOnce(url, list))];
   // Convergence: afterwards every browser's pull is its business, app for app.
   for (const x of list) {
     const pulled = await pullAll(() => lb.origin, x, lb.origin);
-    if (pulled.apps.length !== perBusiness(list, x.businessId) || pulled.lastMutationId !== MUTATIONS) {
-      wrong.push(`${x.clientId} pulled ${pulled.apps.length} apps, counter ${pulled.lastMutationId}`);
+    if (
+      pulled.apps.length !== perBusiness(list, x.businessId) ||
+      pulled.lastMutationId !== MUTATIONS
+    ) {
+      wrong.push(
+        `${x.clientId} pulled ${pulled.apps.length} apps, counter ${pulled.lastMutationId}`
+      );
     }
   }
   const label = `${fmt.int(list.length)} browsers × ${MUTATIONS} pushes, 2 processes`;
   report.add({
     bench: NAME,
     figure: `${label}: throughput (pushes and pulls, wall ${wall.toFixed(1)} s)`,
-    value: `${fmt.int(pushes.length / wall)} mutations/s; push p50 ${fmt.ms(percentile(pushes, 50))}`
+    value:
+      `${fmt.int(pushes.length / wall)} mutations/s; push p50 ${fmt.ms(percentile(pushes, 50))}; ` +
+      `${fmt.int(cpuUs)} µs server CPU per push`
   });
   report.add({
     bench: NAME,
     figure: `${label}: every mutation applied exactly once, every pull converges`,
-    value: wrong.length === 0 ? `${fmt.int(pushes.length)} of ${fmt.int(pushes.length)}` : wrong.slice(0, 3).join('; '),
+    value:
+      wrong.length === 0
+        ? `${fmt.int(pushes.length)} of ${fmt.int(pushes.length)}`
+        : wrong.slice(0, 3).join('; '),
     pass: wrong.length === 0
   });
   report.add({

@@ -115,7 +115,12 @@ export function syncStore(database: Db, clock: Clock) {
    * The client's row, created on its first push, locked until commit (PostgreSQL) and read,
    * in one statement: ON CONFLICT DO UPDATE locks an existing row as FOR UPDATE would.
    */
-  async function lockClient(tx: Kysely<Database>, clientId: string, caller: SyncCaller, now: string) {
+  async function lockClient(
+    tx: Kysely<Database>,
+    clientId: string,
+    caller: SyncCaller,
+    now: string
+  ) {
     const row = await tx
       .insertInto('sync_clients')
       .values({

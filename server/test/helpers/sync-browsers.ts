@@ -95,7 +95,8 @@ export async function pullAll(
     if (page.status !== 200) throw new Error(`pull answered ${page.status}`);
     for (const app of page.body.apps) apps.set(app.id, app);
     cursor = page.body.cursor;
-    if (!page.body.hasMore) return { apps: [...apps.values()], lastMutationId: page.body.lastMutationId };
+    if (!page.body.hasMore)
+      return { apps: [...apps.values()], lastMutationId: page.body.lastMutationId };
   }
 }
 
