@@ -13,6 +13,7 @@ import type { Actor } from './audit';
 import { businessStore } from './businesses';
 import { versionCounter } from './versions';
 import { retryableAs503 } from '../db/retry';
+import { isForeignKeyViolation } from '../db/unique';
 
 /**
  * The server half of the sync protocol (DESIGN.md §4).
@@ -135,7 +136,12 @@ export function syncStore(database: Db, clock: Clock) {
         oc.column('id').doUpdateSet({ updated_at: sql<string>`sync_clients.updated_at` })
       )
       .returning(['user_id', 'business_id', 'last_mutation_id'])
-      .executeTakeFirstOrThrow();
+      .executeTakeFirstOrThrow()
+      .catch((err: unknown) => {
+        // Only a business that does not exist fails here (the caller's own account does):
+        // no membership in it either, answered as the role check below would.
+        throw isForeignKeyViolation(err) ? notAMember() : err;
+      });
     return { userId: row.user_id, businessId: row.business_id, last: Number(row.last_mutation_id) };
   }
 
