@@ -154,8 +154,8 @@ export function syncStore(database: Db, clock: Clock) {
    * "one mutation, one transaction": `lastMutationId` covers only mutations whose effects are
    * committed, and a failure anywhere rolls the batch back for the client to push again (the
    * replay finds every id <= last). The client's row and the business's version row are locked
-   * once and the counter written once, at the end. Stops at a gap, commits what came before
-   * it, and answers the gap for the caller to throw after commit.
+   * once and the counter written once, at the end. Stops at a gap: rolls back when nothing
+   * came before it, else commits that and answers the gap for the caller to throw after commit.
    */
   function pushBatch(caller: SyncCaller, clientId: string, mutations: Mutation[]) {
     return retryableAs503(() =>
@@ -169,7 +169,7 @@ export function syncStore(database: Db, clock: Clock) {
         // committed before this point is the one that decides.
         const role = await roleIn(tx, caller);
         if (foreign(client, caller)) throw unknownClient();
-        const versions = versionCounter(tx, caller.businessId);
+        const versions = versionCounter(tx, dialect, caller.businessId);
         const ctx = { database: withTx(database, tx), clock, businessId: caller.businessId };
         let last = client.last;
         let gap: ApiError | null = null;
@@ -181,6 +181,8 @@ export function syncStore(database: Db, clock: Clock) {
           }
           if (m.id > last + 1) {
             gap = gapAt(m.id, last);
+            // Nothing applied: roll back (a new client's row included), as any refusal does.
+            if (last === client.last) throw gap;
             break;
           }
           const refusal: Refusal | null = can(role, 'apps.write')

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { Dialect } from '../db';
 import type { Database } from '../db/schema';
 
 /**
@@ -19,8 +20,23 @@ import type { Database } from '../db/schema';
  */
 export async function lockMerchantVersion(
   tx: Kysely<Database>,
+  dialect: Dialect,
   businessId: string
 ): Promise<number> {
+  if (dialect === 'sqlite') {
+    // The single write connection is the lock: read, and write only a missing row.
+    await tx
+      .insertInto('merchant_versions')
+      .values({ business_id: businessId, version: 0 })
+      .onConflict((oc) => oc.column('business_id').doNothing())
+      .execute();
+    const row = await tx
+      .selectFrom('merchant_versions')
+      .select('version')
+      .where('business_id', '=', businessId)
+      .executeTakeFirstOrThrow();
+    return Number(row.version);
+  }
   // One statement: ON CONFLICT DO UPDATE locks the existing row (as FOR UPDATE would, waiting
   // for a writer that holds it) and answers its version as of that writer's commit.
   const row = await tx
@@ -62,12 +78,16 @@ export interface VersionCounter {
   write(): Promise<void>;
 }
 
-export function versionCounter(tx: Kysely<Database>, businessId: string): VersionCounter {
+export function versionCounter(
+  tx: Kysely<Database>,
+  dialect: Dialect,
+  businessId: string
+): VersionCounter {
   let current: number | null = null;
   let dirty = false;
   return {
     async next() {
-      current ??= await lockMerchantVersion(tx, businessId);
+      current ??= await lockMerchantVersion(tx, dialect, businessId);
       return current + 1;
     },
     stamp(version) {
