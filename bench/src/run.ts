@@ -4,13 +4,14 @@
  * FAIL (or a benchmark that could not run) exits non-zero. Loopback only. Not part of
  * `pnpm test`. BENCH_SECONDS sets the length of each load run (default 5); BENCH_ONLY=1,3
  * runs only the benchmarks whose numbers are listed (`overview` for issue 5's, `start` for
- * the time to first answer of `pnpm start`), a partial run for investigating;
+ * the time to first answer of `pnpm start`, `scaleout` for issue 18's), a partial run for investigating;
  * BENCH_OVERVIEW_LARGE / _ROUNDS shrink issue 5's benchmark.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { paymentsBenches, paymentsPostgresBench } from './benches/payments';
+import { scaleOutBench } from './benches/scaleout';
 import { signInBench } from './benches/signin';
 import { buildSyncPage, pullBench, pushBench, seedPull } from './benches/sync';
 import { lighthouseBench } from './benches/lighthouse';
@@ -127,6 +128,11 @@ await step('overview: App Overview and history paging at 10^6 transactions', asy
 
 // Issue 17: webhook delivery against a bare posting loop; its own SQLite database, in-process.
 await step('webhooks: 10,000 deliveries to a local receiver', () => webhooksBench(report));
+
+// Issue 18: PostgreSQL, two processes behind HAProxy, 200 browsers syncing; its own processes.
+await step('scaleout: PostgreSQL and two processes behind HAProxy', () =>
+  scaleOutBench(report, SECONDS)
+);
 
 report.print();
 const total = (Date.now() - started) / 1000;

@@ -97,6 +97,17 @@ describeEachDialect('sync: ownership, sessions and limits', (dialect) => {
     expect(await syncTables(t)).toEqual(before);
   });
 
+  it("answers 403 not_a_member to a push into another merchant's business or one that does not exist, and changes nothing", async () => {
+    const before = await syncTables(t);
+    for (const businessId of [alice.businessId, 'bu_000000000']) {
+      const intruder = { ...mallory, businessId };
+      for (const batch of [[create(1)], []]) {
+        await expectError(await pushRaw(t, intruder, newClientId(), batch), 403, 'not_a_member');
+      }
+    }
+    expect(await syncTables(t)).toEqual(before);
+  });
+
   it("refuses edits of another merchant's app as if it did not exist", async () => {
     const client = newClientId();
     const res = await push(t, mallory, client, [

@@ -18,3 +18,10 @@ export { recordEvent } from '../src/store/events';
 export { newEndpointId, webhookStore } from '../src/store/webhooks';
 export { newSigningSecret, signingKey, webhookHeaders } from '../src/webhooks/signing';
 export { eventBody, webhookWorker } from '../src/webhooks/worker';
+export {
+  newClientId,
+  pullAll,
+  runBrowsers,
+  type BrowserRun,
+  type SyncBrowser
+} from './helpers/sync-browsers';

@@ -20,18 +20,18 @@ import {
  */
 const INR = 'c_WkmEe23LeI';
 const INR_UPI = 'pm_Up1IndQ7x';
-/** Token exchanges are limited per public key and client address; see `exchangeLoad`. */
+/** Token exchanges are limited per public key and client address; see `exchangeRequests`. */
 const KEY_PAIRS = 16;
 /** Alternating rounds per comparison; each side's median is taken (BENCH_ROUNDS overrides). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
-interface Pair {
+export interface Pair {
   appId: string;
   publicKey: string;
   secretKey: string;
 }
 
-async function setUp(server: BenchServer, bareProcess: LoadedProcess) {
+export async function setUp(server: BenchServer, bareProcess: LoadedProcess) {
   const { origin, fixtures } = server;
   const m = fixtures.payments;
   const appIds = await seedApps(origin, m, KEY_PAIRS, 'Payments');
@@ -71,7 +71,7 @@ async function setUp(server: BenchServer, bareProcess: LoadedProcess) {
   return { pairs, path, auth };
 }
 
-interface Side {
+export interface Side {
   rps: number;
   p50: number;
   p99: number;
@@ -80,7 +80,7 @@ interface Side {
 }
 
 /** A load and the process whose CPU time it is charged to. */
-interface Load {
+export interface Load {
   opts: LoadOptions;
   on: Pick<LoadedProcess, 'cpuMs'>;
 }
@@ -90,7 +90,7 @@ interface Load {
  * each (JIT, connection pools); each one's medians, and the machine's 1-minute load average
  * over the rounds (other work on the machine moves every figure, ratios included).
  */
-async function rotate<K extends string>(
+export async function rotate<K extends string>(
   rounds: number,
   loads: Record<K, Load>
 ): Promise<{ sides: Record<K, Side>; failures: number; loadAverage: string }> {
@@ -122,7 +122,7 @@ async function rotate<K extends string>(
   return { sides, failures, loadAverage };
 }
 
-const describe = (s: Side) =>
+export const describe = (s: Side) =>
   `${fmt.int(s.rps)} req/s, p50 ${fmt.ms(s.p50)}, p99 ${fmt.ms(s.p99)}, ${fmt.int(s.cpuUs)} µs CPU/req`;
 
 /** A comparison's three rows: the measured side, its baseline, and their ratio of req/s. */
@@ -192,6 +192,33 @@ export async function paymentsPostgresBench(report: Report, seconds: number) {
     await server?.stop();
     await db.drop();
   }
+}
+
+/**
+ * Token exchanges for autocannon. The limit (30/min per public key AND client address) would
+ * turn most of a load into 429s; the bench server trusts X-Forwarded-For, and every request
+ * comes from its own address with one of 16 pairs, so each subject is hit about once.
+ */
+export function exchangeRequests(pairs: Pair[]): LoadOptions['requests'] {
+  let n = 0;
+  return [
+    {
+      method: 'POST',
+      setupRequest: (req) => {
+        const i = n++;
+        const pair = pairs[i % pairs.length] as Pair;
+        return {
+          ...req,
+          path: `/v1/auth/generate-token/${pair.appId}`,
+          headers: {
+            'content-type': 'application/json',
+            'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`
+          },
+          body: JSON.stringify({ accessKey: pair.publicKey, secretKey: pair.secretKey })
+        };
+      }
+    }
+  ];
 }
 
 export async function paymentsBenches(server: BenchServer, report: Report, seconds: number) {
@@ -333,29 +360,9 @@ async function hotPathBench(
     value: fmt.mb(heap.heapUsed)
   });
 
-  // 2. Token exchange. Its limit (30/min per public key AND client address) would turn most
-  // of a load into 429s; the bench server trusts X-Forwarded-For, and every request comes
-  // from its own address with one of 16 pairs, so each subject is hit about once.
-  let n = 0;
+  // 2. Token exchange, each request from its own address (`exchangeRequests`).
   const exchange = on(`/v1/auth/generate-token/${pairs[0]?.appId ?? ''}`, {
-    requests: [
-      {
-        method: 'POST',
-        setupRequest: (req) => {
-          const i = n++;
-          const pair = pairs[i % pairs.length] as Pair;
-          return {
-            ...req,
-            path: `/v1/auth/generate-token/${pair.appId}`,
-            headers: {
-              'content-type': 'application/json',
-              'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`
-            },
-            body: JSON.stringify({ accessKey: pair.publicKey, secretKey: pair.secretKey })
-          };
-        }
-      }
-    ]
+    requests: exchangeRequests(pairs)
   });
   const ex = await rotate(2, { bare, exchange });
   const exName = '2 token exchange';

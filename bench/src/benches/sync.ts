@@ -4,7 +4,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { seedApps } from '../lib/apps';
-import { median } from '../lib/http';
+import { call, median } from '../lib/http';
 import { fmt, type Report } from '../lib/report';
 import { BENCH_DIR, type BenchServer, type Merchant } from '../lib/server';
 import type { kspayBench } from '../page/sync-page';
@@ -46,7 +46,16 @@ async function openPage(browser: Browser, server: BenchServer, m: Merchant) {
   const [name = '', value = ''] = m.cookie.split('=');
   await context.addCookies([{ name, value, url: server.origin }]);
   const page = await context.newPage();
-  await page.goto(`${server.origin}/bench/page/sync-page.html`);
+  const own = await call<{ businesses: { id: string }[] }>(
+    server.origin,
+    'GET',
+    '/api/businesses',
+    {
+      cookie: m.cookie
+    }
+  );
+  const business = encodeURIComponent(own.businesses[0]?.id ?? '');
+  await page.goto(`${server.origin}/bench/page/sync-page.html?business=${business}`);
   await page.waitForFunction(() => 'kspayBench' in window);
   return { page, close: () => context.close() };
 }

@@ -20,6 +20,8 @@ export interface Fixtures {
   push: Merchant;
   /** Emails of seeded users, all with the runner's password (production hashing cost). */
   signIn: string[];
+  /** BENCH_SYNC_MERCHANTS merchants, each with its own business (the scale-out section's). */
+  browsers: Merchant[];
   database: 'sqlite' | 'postgres';
 }
 
@@ -56,7 +58,7 @@ function statusKb(pid: number, field: string): number {
 }
 
 /** utime + stime from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
+export function cpuMs(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;

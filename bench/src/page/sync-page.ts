@@ -10,8 +10,11 @@ import { SyncEngine } from '@kspay/web/lib/device/sync/engine';
 import { createApp } from '@kspay/web/lib/device/sync/mutations';
 import { pushOutbox } from '@kspay/web/lib/device/sync/protocol';
 
+/** The merchant's business, which the runner names in the page's address (`?business=`). */
+const BUSINESS = new URLSearchParams(location.search).get('business') ?? '';
+
 async function open(name: string): Promise<KspayDb> {
-  const db = new KspayDb(name, 'bu_bench0001');
+  const db = new KspayDb(name, BUSINESS);
   await db.open();
   return db;
 }
@@ -44,6 +47,7 @@ async function httpOnly(clientId: string): Promise<number> {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
+        businessId: BUSINESS,
         clientId,
         schemaVersion: SYNC_SCHEMA_VERSION,
         cursor,

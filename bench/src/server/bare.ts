@@ -30,6 +30,8 @@ const app = new Hono()
     return c.body(null, 204);
   })
   .get('/bench/bare', (c) => c.json(body))
+  // What the load balancer's health check asks (ops/haproxy.cfg), as it asks the server.
+  .get('/api/health', (c) => c.json({ status: 'ok' }))
   .get('/bench/one-read', (c) => {
     if (!readRow?.get(txId)) return c.json(null, 404);
     return c.json(body);

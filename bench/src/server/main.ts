@@ -5,7 +5,8 @@
  *
  * Environment: PORT, DATABASE_URL (empty: SQLite in DATA_DIR), WEB_ROOT, BENCH_PAGE_DIR, and
  * BENCH_USERS sign-in users to seed with the hash BENCH_PASSWORD_HASH (made by the runner, so
- * this process never runs scrypt before benchmark 1 and its peak RSS is benchmark 1's).
+ * this process never runs scrypt before benchmark 1 and its peak RSS is benchmark 1's), and
+ * BENCH_SYNC_MERCHANTS merchants with a live session each for the scale-out section's browsers.
  * Sends its fixtures to the runner over the IPC channel once listening.
  */
 import fs from 'node:fs';
@@ -90,11 +91,17 @@ const bench = new Hono()
 const fetch = (req: Request, env: unknown) =>
   getPath(req).startsWith('/bench/') ? bench.fetch(req, env) : api.fetch(req, env);
 
+const browsers = [];
+for (let i = 0; i < Number(process.env.BENCH_SYNC_MERCHANTS ?? 0); i++) {
+  browsers.push(await merchant(`browser-${i}`));
+}
+
 const fixtures = {
   payments: await merchant('payments'),
   pull: await merchant('pull'),
   push: await merchant('push'),
   signIn,
+  browsers,
   database: services.db.dialect
 };
 

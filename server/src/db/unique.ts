@@ -10,3 +10,9 @@ export function isUniqueViolation(err: unknown): boolean {
     code === '23505'
   );
 }
+
+/** "The row it points at does not exist": a foreign key violated, on either database. */
+export function isForeignKeyViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503';
+}

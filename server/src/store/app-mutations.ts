@@ -17,14 +17,15 @@ import type { Db } from '../db';
 import type { Clock } from '../lib/clock';
 import { appStore, fieldColumns, type AppRow, type StoredLogo } from './apps';
 import { writeAudit, type Actor, type AuditAction } from './audit';
-import { lockMerchantVersion, stampMerchantVersion } from './versions';
+import type { VersionCounter } from './versions';
 import { recordEvent } from './events';
 
 /**
  * Applies one sync mutation to the apps of a business, inside the caller's transaction.
  * Returns null when applied, or the refusal to store (the caller still advances the client's
  * counter: a refused mutation is answered once, never retried). Every write takes the
- * business's version lock first (store/versions.ts) and stamps the row with the next version,
+ * business's version lock first (`ctx.versions`, store/versions.ts: held by the caller's
+ * transaction, written back by the caller before commit) and stamps the row with the next version,
  * and is written to the audit log with the member who made it, in the same transaction.
  * The caller has checked the member's role.
  */
@@ -36,6 +37,8 @@ export interface MutationContext {
   actor: Actor;
   clientId: string;
   now: string;
+  /** The business's version counter, locked for the caller's whole transaction. */
+  versions: VersionCounter;
 }
 
 export interface Refusal {
@@ -126,8 +129,7 @@ function audit(ctx: MutationContext, appId: string, action: AuditAction): Promis
 
 async function create(ctx: MutationContext, a: AppCreateArgs): Promise<Refusal | null> {
   const apps = appStore(ctx.database, ctx.clock);
-  const version =
-    (await lockMerchantVersion(ctx.database.db, ctx.database.dialect, ctx.businessId)) + 1;
+  const version = await ctx.versions.next();
   const existing = await apps.byId(a.id);
   if (existing) {
     return existing.business_id === ctx.businessId
@@ -150,15 +152,14 @@ async function create(ctx: MutationContext, a: AppCreateArgs): Promise<Refusal |
     deleted_at: null
   });
   if (logo) await apps.putLogo(a.id, logo, ctx.now);
-  await stampMerchantVersion(ctx.database.db, ctx.businessId, version);
+  ctx.versions.stamp(version);
   await audit(ctx, a.id, 'app.registered');
   return null;
 }
 
 async function update(ctx: MutationContext, a: AppUpdateArgs): Promise<Refusal | null> {
   const apps = appStore(ctx.database, ctx.clock);
-  const version =
-    (await lockMerchantVersion(ctx.database.db, ctx.database.dialect, ctx.businessId)) + 1;
+  const version = await ctx.versions.next();
   const row = await ownedLive(ctx, a.id);
   if (!row) return notFound(a.id);
   if (isStale(row, a.baseVersion, ctx.clientId)) return changedElsewhere(row);
@@ -180,14 +181,13 @@ async function update(ctx: MutationContext, a: AppUpdateArgs): Promise<Refusal |
     last_client_id: ctx.clientId,
     updated_at: ctx.now
   });
-  await stampMerchantVersion(ctx.database.db, ctx.businessId, version);
+  ctx.versions.stamp(version);
   await audit(ctx, a.id, 'app.updated');
   return null;
 }
 
 async function setStatus(ctx: MutationContext, a: AppSetStatusArgs): Promise<Refusal | null> {
-  const version =
-    (await lockMerchantVersion(ctx.database.db, ctx.database.dialect, ctx.businessId)) + 1;
+  const version = await ctx.versions.next();
   const row = await ownedLive(ctx, a.id);
   if (!row) return notFound(a.id);
   if (isStale(row, a.baseVersion, ctx.clientId)) return changedElsewhere(row);
@@ -205,7 +205,7 @@ async function setStatus(ctx: MutationContext, a: AppSetStatusArgs): Promise<Ref
       data: { appId: a.id }
     });
   }
-  await stampMerchantVersion(ctx.database.db, ctx.businessId, version);
+  ctx.versions.stamp(version);
   await audit(ctx, a.id, a.status === 'active' ? 'app.enabled' : 'app.disabled');
   return null;
 }

@@ -11,23 +11,29 @@ import { applyAppMutation, recordIdOf, type Refusal } from './app-mutations';
 import { appStore, toRecord } from './apps';
 import type { Actor } from './audit';
 import { businessStore } from './businesses';
+import { versionCounter } from './versions';
 import { retryableAs503 } from '../db/retry';
+import { isForeignKeyViolation } from '../db/unique';
 
 /**
  * The server half of the sync protocol (DESIGN.md §4).
  *
- * Push: each mutation runs in ITS OWN transaction that first locks the client's row, so the
- * "id == last + 1" check, the change and the counter advance commit together or not at all:
- * a replayed batch finds every id <= last and changes nothing, two concurrent pushes of one
- * client queue on the row lock, and a refused mutation still advances the counter (with its
- * refusal stored) so it is answered once and never retried. A gap rolls back and answers 409.
+ * Push: a batch runs in one transaction that first locks the client's row, so each mutation's
+ * "id == last + 1" check, its change and the counter's advance past it commit together or not
+ * at all — to the client, one mutation is one transaction: a replayed batch finds every
+ * id <= last and changes nothing, two concurrent pushes of one client queue on the row lock,
+ * and a refused mutation still advances the counter (with its refusal stored) so it is
+ * answered once and never retried. A gap commits what came before it and answers 409. One
+ * commit per push, not per mutation: on PostgreSQL that was most of a mutation's time
+ * (issue 18; `synchronous_commit` stays on: an acknowledged mutation lost in a database crash
+ * would leave the client a gap it could never fill).
  *
  * Pull: one snapshot (REPEATABLE READ on PostgreSQL) for the rows, the client's counter and
  * its refusals, so `lastMutationId` describes exactly the rows returned; the cursor is the
  * highest version returned, which store/versions.ts guarantees can never skip a row.
  *
  * Teams: a client is one replica of ONE business for ONE person. Every push and pull reads the
- * caller's membership from committed state (inside each mutation's transaction for a push):
+ * caller's membership from committed state (for a push inside its transaction, after the lock):
  * a non-member gets 403 `not_a_member` (the browser wipes that replica), and a mutation the
  * caller's role no longer allows is refused with `forbidden_role`, stored and pulled like any
  * other refusal, never dropped.
@@ -49,13 +55,12 @@ const storedName = z.enum(mutationNames);
 export function syncStore(database: Db, clock: Clock) {
   const { db, dialect } = database;
 
-  async function clientRow(tx: Kysely<Database>, clientId: string, lock: boolean) {
-    let q = tx
+  async function clientRow(tx: Kysely<Database>, clientId: string) {
+    const row = await tx
       .selectFrom('sync_clients')
       .select(['user_id', 'business_id', 'last_mutation_id'])
-      .where('id', '=', clientId);
-    if (lock && dialect === 'postgres') q = q.forUpdate();
-    const row = await q.executeTakeFirst();
+      .where('id', '=', clientId)
+      .executeTakeFirst();
     return (
       row && {
         userId: row.user_id,
@@ -107,73 +112,133 @@ export function syncStore(database: Db, clock: Clock) {
     return out;
   }
 
-  /** One mutation, one transaction. */
-  async function pushOne(caller: SyncCaller, clientId: string, m: Mutation): Promise<void> {
-    await retryableAs503(() =>
+  /**
+   * The client's row, created on its first push, locked until commit (PostgreSQL) and read,
+   * in one statement: ON CONFLICT DO UPDATE locks an existing row as FOR UPDATE would.
+   */
+  async function lockClient(
+    tx: Kysely<Database>,
+    clientId: string,
+    caller: SyncCaller,
+    now: string
+  ) {
+    const row = await tx
+      .insertInto('sync_clients')
+      .values({
+        id: clientId,
+        user_id: caller.userId,
+        business_id: caller.businessId,
+        last_mutation_id: 0,
+        created_at: now,
+        updated_at: now
+      })
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet({ updated_at: sql<string>`sync_clients.updated_at` })
+      )
+      .returning(['user_id', 'business_id', 'last_mutation_id'])
+      .executeTakeFirstOrThrow()
+      .catch((err: unknown) => {
+        // Only a business that does not exist fails here (the caller's own account does):
+        // no membership in it either, answered as the role check below would.
+        throw isForeignKeyViolation(err) ? notAMember() : err;
+      });
+    return { userId: row.user_id, businessId: row.business_id, last: Number(row.last_mutation_id) };
+  }
+
+  const gapAt = (id: number, last: number) =>
+    new ApiError('mutation_gap', `Mutation ${id} cannot be applied before mutation ${last + 1}`);
+
+  /**
+   * The batch in ONE transaction, in order: per mutation, the change, its audit entry and its
+   * refusal (if any) together with the counter's advance past it, so the client sees exactly
+   * "one mutation, one transaction": `lastMutationId` covers only mutations whose effects are
+   * committed, and a failure anywhere rolls the batch back for the client to push again (the
+   * replay finds every id <= last). The client's row and the business's version row are locked
+   * once and the counter written once, at the end. Stops at a gap: rolls back when nothing
+   * came before it, else commits that and answers the gap for the caller to throw after commit.
+   */
+  function pushBatch(caller: SyncCaller, clientId: string, mutations: Mutation[]) {
+    return retryableAs503(() =>
       db.transaction().execute(async (tx) => {
         if (dialect === 'postgres') {
           await sql`set local lock_timeout = ${sql.lit(PG_LOCK_TIMEOUT)}`.execute(tx);
         }
         const now = clock.now().toISOString();
-        await tx
-          .insertInto('sync_clients')
-          .values({
-            id: clientId,
-            user_id: caller.userId,
-            business_id: caller.businessId,
-            last_mutation_id: 0,
-            created_at: now,
-            updated_at: now
-          })
-          .onConflict((oc) => oc.column('id').doNothing())
-          .execute();
-        const client = await clientRow(tx, clientId, true);
-        if (!client || foreign(client, caller)) throw unknownClient();
-        // Read after the client's lock, in the mutation's own transaction: a role change
+        const client = await lockClient(tx, clientId, caller, now);
+        // Read after the client's lock, in the batch's own transaction: a role change
         // committed before this point is the one that decides.
         const role = await roleIn(tx, caller);
-        if (m.id <= client.last) return;
-        if (m.id > client.last + 1) {
-          throw new ApiError(
-            'mutation_gap',
-            `Mutation ${m.id} cannot be applied before mutation ${client.last + 1}`
-          );
+        if (foreign(client, caller)) throw unknownClient();
+        const versions = versionCounter(tx, dialect, caller.businessId);
+        const ctx = { database: withTx(database, tx), clock, businessId: caller.businessId };
+        let last = client.last;
+        let gap: ApiError | null = null;
+        let answered = false;
+        for (const m of mutations) {
+          if (m.id <= last) {
+            answered = true;
+            continue;
+          }
+          if (m.id > last + 1) {
+            gap = gapAt(m.id, last);
+            // Nothing applied: roll back (a new client's row included), as any refusal does.
+            if (last === client.last) throw gap;
+            break;
+          }
+          const refusal: Refusal | null = can(role, 'apps.write')
+            ? await applyAppMutation({ ...ctx, actor: caller.actor, clientId, now, versions }, m)
+            : { code: 'forbidden_role', message: ROLE_REFUSAL, recordId: recordIdOf(m.args) };
+          if (refusal) {
+            answered = true;
+            await tx
+              .insertInto('sync_rejections')
+              .values({
+                client_id: clientId,
+                mutation_id: m.id,
+                name: m.name,
+                record_id: refusal.recordId,
+                code: refusal.code,
+                message: refusal.message,
+                fields: refusal.fields ? JSON.stringify(refusal.fields) : null,
+                created_at: now
+              })
+              .execute();
+          }
+          last = m.id;
         }
-        const refusal: Refusal | null = can(role, 'apps.write')
-          ? await applyAppMutation(
-              {
-                database: withTx(database, tx),
-                clock,
-                businessId: caller.businessId,
-                actor: caller.actor,
-                clientId,
-                now
-              },
-              m
-            )
-          : { code: 'forbidden_role', message: ROLE_REFUSAL, recordId: recordIdOf(m.args) };
-        if (refusal) {
+        await versions.write();
+        if (last !== client.last) {
           await tx
-            .insertInto('sync_rejections')
-            .values({
-              client_id: clientId,
-              mutation_id: m.id,
-              name: m.name,
-              record_id: refusal.recordId,
-              code: refusal.code,
-              message: refusal.message,
-              fields: refusal.fields ? JSON.stringify(refusal.fields) : null,
-              created_at: now
-            })
+            .updateTable('sync_clients')
+            .set({ last_mutation_id: last, updated_at: now })
+            .where('id', '=', clientId)
             .execute();
         }
-        await tx
-          .updateTable('sync_clients')
-          .set({ last_mutation_id: m.id, updated_at: now })
-          .where('id', '=', clientId)
-          .execute();
+        // Refusals exist only for a mutation refused now or answered by an earlier delivery.
+        const rows = answered ? await rejectionsOf(tx, clientId, mutations) : [];
+        return {
+          gap,
+          answer: {
+            lastMutationId: last,
+            rejections: await withRecords(tx, caller.businessId, rows)
+          }
+        };
       })
     );
+  }
+
+  function rejectionsOf(tx: Kysely<Database>, clientId: string, mutations: Mutation[]) {
+    return tx
+      .selectFrom('sync_rejections')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .where(
+        'mutation_id',
+        'in',
+        mutations.map((m) => m.id)
+      )
+      .orderBy('mutation_id')
+      .execute();
   }
 
   return {
@@ -186,26 +251,16 @@ export function syncStore(database: Db, clock: Clock) {
       clientId: string,
       mutations: Mutation[]
     ): Promise<AppPushResponse> {
-      await retryableAs503(() => roleIn(db, caller));
-      for (const m of mutations) await pushOne(caller, clientId, m);
+      if (mutations.length > 0) {
+        const { gap, answer } = await pushBatch(caller, clientId, mutations);
+        if (gap) throw gap;
+        return answer;
+      }
       return retryableAs503(async () => {
-        const client = await clientRow(db, clientId, false);
+        await roleIn(db, caller);
+        const client = await clientRow(db, clientId);
         if (foreign(client, caller)) throw unknownClient();
-        const ids = mutations.map((m) => m.id);
-        const rows =
-          client && ids.length > 0
-            ? await db
-                .selectFrom('sync_rejections')
-                .selectAll()
-                .where('client_id', '=', clientId)
-                .where('mutation_id', 'in', ids)
-                .orderBy('mutation_id')
-                .execute()
-            : [];
-        return {
-          lastMutationId: client?.last ?? 0,
-          rejections: await withRecords(db, caller.businessId, rows)
-        };
+        return { lastMutationId: client?.last ?? 0, rejections: [] };
       });
     },
 
@@ -215,7 +270,7 @@ export function syncStore(database: Db, clock: Clock) {
     ): Promise<PullResponse> {
       const run = async (tx: Kysely<Database>): Promise<PullResponse> => {
         await roleIn(tx, caller);
-        const client = await clientRow(tx, req.clientId, false);
+        const client = await clientRow(tx, req.clientId);
         if (foreign(client, caller)) throw unknownClient();
         const rows = await appStore(withTx(database, tx), clock).changedSince(
           caller.businessId,

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../db';
 import type { Database } from '../db/schema';
 
@@ -23,17 +23,30 @@ export async function lockMerchantVersion(
   dialect: Dialect,
   businessId: string
 ): Promise<number> {
-  await tx
+  if (dialect === 'sqlite') {
+    // The single write connection is the lock: read, and write only a missing row.
+    await tx
+      .insertInto('merchant_versions')
+      .values({ business_id: businessId, version: 0 })
+      .onConflict((oc) => oc.column('business_id').doNothing())
+      .execute();
+    const row = await tx
+      .selectFrom('merchant_versions')
+      .select('version')
+      .where('business_id', '=', businessId)
+      .executeTakeFirstOrThrow();
+    return Number(row.version);
+  }
+  // One statement: ON CONFLICT DO UPDATE locks the existing row (as FOR UPDATE would, waiting
+  // for a writer that holds it) and answers its version as of that writer's commit.
+  const row = await tx
     .insertInto('merchant_versions')
     .values({ business_id: businessId, version: 0 })
-    .onConflict((oc) => oc.column('business_id').doNothing())
-    .execute();
-  let q = tx
-    .selectFrom('merchant_versions')
-    .select('version')
-    .where('business_id', '=', businessId);
-  if (dialect === 'postgres') q = q.forUpdate();
-  const row = await q.executeTakeFirstOrThrow();
+    .onConflict((oc) =>
+      oc.column('business_id').doUpdateSet({ version: sql<number>`merchant_versions.version` })
+    )
+    .returning('version')
+    .executeTakeFirstOrThrow();
   return Number(row.version);
 }
 
@@ -48,4 +61,41 @@ export async function stampMerchantVersion(
     .set({ version })
     .where('business_id', '=', businessId)
     .execute();
+}
+
+/**
+ * The business's counter for ONE transaction that may make several changes (a sync push's
+ * batch): locked at the first `next()`, held to commit, advanced in memory by `stamp()`, and
+ * written back once by `write()` before commit. Same invariant as above, one lock and one
+ * write per transaction instead of per change.
+ */
+export interface VersionCounter {
+  /** The version the next change gets (takes the lock on first use). */
+  next(): Promise<number>;
+  /** The change stamped `version` (from `next()`) is made. */
+  stamp(version: number): void;
+  /** Writes the counter back if a change was stamped; call last, inside the transaction. */
+  write(): Promise<void>;
+}
+
+export function versionCounter(
+  tx: Kysely<Database>,
+  dialect: Dialect,
+  businessId: string
+): VersionCounter {
+  let current: number | null = null;
+  let dirty = false;
+  return {
+    async next() {
+      current ??= await lockMerchantVersion(tx, dialect, businessId);
+      return current + 1;
+    },
+    stamp(version) {
+      current = version;
+      dirty = true;
+    },
+    async write() {
+      if (dirty && current !== null) await stampMerchantVersion(tx, businessId, current);
+    }
+  };
 }
