@@ -7,6 +7,9 @@
 // when the step ends (never interleaved with another's). A failed step does not stop the
 // others; the run ends with each step's result and time, then scripts/test-summary.mjs's test
 // counts, and exits non-zero naming every step that failed.
+//
+// TEST_STEPS=serial runs the same steps one at a time, in the order listed (on a machine that
+// other work keeps busy, or to rule out one step slowing another).
 import fs from 'node:fs';
 import path from 'node:path';
 import { runScript } from './run-script.mjs';
@@ -31,6 +34,10 @@ const STEPS = [
   { name: 'web', script: 'test:web', after: ['build'] },
   { name: 'e2e', script: 'test:e2e', after: ['build', 'web'] }
 ];
+
+if (process.env.TEST_STEPS === 'serial') {
+  STEPS.forEach((step, i) => (step.after = i === 0 ? [] : [STEPS[i - 1].name]));
+}
 
 const width = Math.max(...STEPS.map((s) => s.name.length));
 const started = Date.now();
