@@ -15,6 +15,8 @@ import { NO_RATE_LIMITS, testConfig, testServer } from './helpers/services';
 
 /** Cases per route: 1,000 in CI, fewer locally. The seed is fixed, so a failure replays. */
 export const HOSTILE_RUNS = process.env.CI === 'true' ? 1000 : 150;
+/** A route's runs take seconds; on a machine running other suites too, several times that. */
+const timeout = 120_000;
 const SEED = 8_2026;
 
 /**
@@ -85,7 +87,7 @@ describe('hostile input on every route [sqlite]', () => {
   });
 
   for (const route of ROUTES) {
-    it(`${routeKey(route)}: no 5xx, no change but the route's own`, async () => {
+    it(`${routeKey(route)}: no 5xx, no change but the route's own`, { timeout }, async () => {
       const w: World = await buildWorld(t);
       const base: HostileReq = { ...(await route.valid(w)), target: 'valid' };
       const own = [...(route.writes ?? []), ...(route.counts ?? [])];

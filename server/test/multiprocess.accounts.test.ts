@@ -1,11 +1,10 @@
-import { SYNC_SCHEMA_VERSION } from '@kspay/shared';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { create, newAppId, newClientId } from './helpers/apps';
+import { beforeAll, expect, it } from 'vitest';
 import {
   Client,
-  signUpClient,
   describeWithPostgres,
-  startCluster,
+  pushNewApp,
+  signedUpClient,
+  useCluster,
   type ServerProcess
 } from './helpers/processes';
 
@@ -14,34 +13,17 @@ import {
  * them as a round-robin load balancer would send them: everything a merchant or an attacker
  * could notice about sessions, rate limits and keys must behave as if there were one process.
  */
-type Cluster = Awaited<ReturnType<typeof startCluster>>;
 type KsBody = { code?: number; result: { accessToken: string } | null };
 type KeyBody = { key: { id: string; publicKey: string }; secretKey: string };
 
 describeWithPostgres('several server processes on one PostgreSQL: accounts and keys', () => {
-  let cluster: Cluster;
+  const cluster = useCluster();
   let a: ServerProcess;
   let b: ServerProcess;
-  beforeAll(async () => {
-    cluster = await startCluster(2, { PASSWORD_HASH_LN: '12' });
-    [a, b] = cluster.procs as [ServerProcess, ServerProcess];
-  }, 60_000);
-  afterAll(async () => {
-    // Nothing a merchant or attacker did here may have been a server error on either process.
-    const errors = cluster?.errors();
-    await cluster?.stop();
-    expect(errors ?? []).toEqual([]);
+  beforeAll(() => {
+    ({ a, b } = cluster);
   });
-
-  let n = 0;
-  async function signUp(via: ServerProcess) {
-    const client = new Client();
-    const email = `mp${++n}-${Date.now()}@example.com`;
-    const password = 'correct horse battery staple';
-    const res = await signUpClient(client, via, { name: 'M', email, password });
-    expect(res.status).toBe(200);
-    return { client, email, password };
-  }
+  const signUp = signedUpClient;
 
   it('a session created on one process is valid on the other, and sign-out on one ends it on both', async () => {
     const { client } = await signUp(a);
@@ -81,14 +63,7 @@ describeWithPostgres('several server processes on one PostgreSQL: accounts and k
   /** A merchant with an app (created through sync on A) and a key pair (generated on B). */
   async function merchantWithKeys() {
     const { client } = await signUp(a);
-    const appId = newAppId();
-    const push = await client.req(a, 'POST', '/api/sync/push', {
-      businessId: client.businessId,
-      clientId: newClientId(),
-      schemaVersion: SYNC_SCHEMA_VERSION,
-      mutations: [create(1, appId)]
-    });
-    expect(push.status).toBe(200);
+    const appId = await pushNewApp(client, a);
     const keys = await client.json<KeyBody>(b, 'POST', `/api/apps/${appId}/keys`, {});
     expect(keys.status).toBe(201);
     return { client, appId, pair: keys.body };

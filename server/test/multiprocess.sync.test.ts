@@ -1,13 +1,13 @@
 import { SYNC_SCHEMA_VERSION, type Mutation } from '@kspay/shared';
 import type { AppPushResponse, AppRecord, PullResponse } from '@kspay/shared/apps';
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { create, newAppId, newClientId } from './helpers/apps';
 import {
-  Client,
-  signUpClient,
+  type Client,
   describeWithPostgres,
-  startCluster,
+  signedUpClient,
+  useCluster,
   type ServerProcess
 } from './helpers/processes';
 
@@ -16,33 +16,17 @@ import {
  * clients alternating between them: nothing lost, nothing applied twice, and the pull cursor
  * never skips a row that a writer on the other process commits late.
  */
-type Cluster = Awaited<ReturnType<typeof startCluster>>;
-
 describeWithPostgres('several server processes on one PostgreSQL: sync', () => {
-  let cluster: Cluster;
+  const cluster = useCluster();
   let procs: [ServerProcess, ServerProcess];
+  beforeAll(() => {
+    procs = cluster.procs;
+  });
   /** Round-robin, as a load balancer without affinity sends requests. */
   const proc = (i: number) => procs[i % 2 === 0 ? 0 : 1];
-  beforeAll(async () => {
-    cluster = await startCluster(2, { PASSWORD_HASH_LN: '12' });
-    procs = cluster.procs as [ServerProcess, ServerProcess];
-  }, 60_000);
-  afterAll(async () => {
-    // Nothing a merchant did here may have been a server error on either process.
-    const errors = cluster?.errors();
-    await cluster?.stop();
-    expect(errors ?? []).toEqual([]);
-  });
 
-  let n = 0;
   async function merchant() {
-    const client = new Client();
-    const res = await signUpClient(client, procs[0], {
-      name: 'M',
-      email: `sync${++n}-${Date.now()}@example.com`,
-      password: 'correct horse battery staple'
-    });
-    expect(res.status).toBe(200);
+    const { client } = await signedUpClient(procs[0]);
     return { client, businessId: client.businessId };
   }
 

@@ -1,12 +1,12 @@
 import pg from 'pg';
 import { ROLE_REFUSAL, SYNC_SCHEMA_VERSION, type Role } from '@kspay/shared';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { create, newAppId, newClientId } from './helpers/apps';
+import { beforeAll, expect, it } from 'vitest';
+import { create, newClientId } from './helpers/apps';
 import {
-  Client,
-  signUpClient,
   describeWithPostgres,
-  startCluster,
+  pushNewApp,
+  signedUpClient,
+  useCluster,
   type ServerProcess
 } from './helpers/processes';
 
@@ -15,35 +15,17 @@ import {
  * a role is cached in a process, so a demotion or removal committed while a member works is
  * what the other process applies on that member's very next request.
  */
-type Cluster = Awaited<ReturnType<typeof startCluster>>;
 type KeyBody = { key: { id: string; publicKey: string }; secretKey: string };
 
 describeWithPostgres('several server processes on one PostgreSQL: roles', () => {
-  let cluster: Cluster;
+  const cluster = useCluster();
   let a: ServerProcess;
   let b: ServerProcess;
-  beforeAll(async () => {
-    cluster = await startCluster(2, { PASSWORD_HASH_LN: '12' });
-    [a, b] = cluster.procs as [ServerProcess, ServerProcess];
-  }, 60_000);
-  afterAll(async () => {
-    const errors = cluster?.errors();
-    await cluster?.stop();
-    expect(errors ?? []).toEqual([]);
+  beforeAll(() => {
+    ({ a, b } = cluster);
   });
-
   let n = 0;
-  async function signUp(via: ServerProcess) {
-    const client = new Client();
-    const res = await signUpClient(client, via, {
-      name: `Person ${++n}`,
-      email: `team${n}-${Date.now()}@example.com`,
-      password: 'correct horse battery staple'
-    });
-    expect(res.status).toBe(200);
-    const { user } = (await res.json()) as { user: { id: string } };
-    return { client, userId: user.id };
-  }
+  const signUp = (via: ServerProcess) => signedUpClient(via, `Person ${++n}`);
 
   /**
    * Commits a membership change to the shared database, as the team routes of either process
@@ -70,14 +52,7 @@ describeWithPostgres('several server processes on one PostgreSQL: roles', () => 
 
   async function businessWithApp() {
     const owner = await signUp(a);
-    const appId = newAppId();
-    const pushed = await owner.client.req(a, 'POST', '/api/sync/push', {
-      businessId: owner.client.businessId,
-      clientId: newClientId(),
-      schemaVersion: SYNC_SCHEMA_VERSION,
-      mutations: [create(1, appId)]
-    });
-    expect(pushed.status).toBe(200);
+    const appId = await pushNewApp(owner.client, a);
     return { owner, businessId: owner.client.businessId, appId };
   }
 

@@ -1,15 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SYNC_SCHEMA_VERSION } from '@kspay/shared';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { create, newAppId, newClientId } from './helpers/apps';
 import { INR, INR_UPI } from './helpers/payments';
 import {
-  Client,
   describeWithPostgres,
-  signUpClient,
-  startCluster,
+  pushNewApp,
+  signedUpClient,
+  useCluster,
   type ServerProcess
 } from './helpers/processes';
 
@@ -21,11 +19,16 @@ const N = 150;
  * exactly once although both workers poll the same queue.
  */
 describeWithPostgres('several server processes on one PostgreSQL: webhook delivery', () => {
-  let cluster: Awaited<ReturnType<typeof startCluster>>;
+  const cluster = useCluster({
+    WEBHOOKS_ALLOW_PRIVATE_NETWORKS: '1',
+    // Processes behind one load balancer share SECRETS_KEY: each opens the others' seals.
+    SECRETS_KEY: Buffer.alloc(32, 9).toString('base64url')
+  });
   let a: ServerProcess, b: ServerProcess;
   const received: string[] = [];
   let receiver: http.Server;
   beforeAll(async () => {
+    ({ a, b } = cluster);
     receiver = http.createServer((req, res) => {
       req.resume();
       req.on('end', () => {
@@ -35,38 +38,14 @@ describeWithPostgres('several server processes on one PostgreSQL: webhook delive
       });
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    cluster = await startCluster(2, {
-      PASSWORD_HASH_LN: '12',
-      WEBHOOKS_ALLOW_PRIVATE_NETWORKS: '1',
-      // Processes behind one load balancer share SECRETS_KEY: each opens the others' seals.
-      SECRETS_KEY: Buffer.alloc(32, 9).toString('base64url')
-    });
-    [a, b] = cluster.procs as [ServerProcess, ServerProcess];
-  }, 60_000);
-  afterAll(async () => {
-    const errors = cluster?.errors();
-    await cluster?.stop();
+  });
+  afterAll(() => {
     receiver.close();
-    expect(errors ?? []).toEqual([]);
   });
 
   it('delivers each event once although both processes run a worker', async () => {
-    const client = new Client();
-    const email = `mp-hooks-${Date.now()}@example.com`;
-    const up = await signUpClient(client, a, {
-      name: 'M',
-      email,
-      password: 'correct horse battery staple'
-    });
-    expect(up.status).toBe(200);
-    const appId = newAppId();
-    const pushed = await client.req(a, 'POST', '/api/sync/push', {
-      businessId: client.businessId,
-      clientId: newClientId(),
-      schemaVersion: SYNC_SCHEMA_VERSION,
-      mutations: [create(1, appId)]
-    });
-    expect(pushed.status).toBe(200);
+    const { client } = await signedUpClient(a);
+    const appId = await pushNewApp(client, a);
     const port = (receiver.address() as AddressInfo).port;
     const hook = await client.req(b, 'POST', `/api/apps/${appId}/webhooks`, {
       url: `http://127.0.0.1:${port}/hooks`,

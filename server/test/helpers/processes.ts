@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { SYNC_SCHEMA_VERSION } from '@kspay/shared';
 import pg from 'pg';
-import { describe } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { create, newAppId, newClientId } from './apps';
 import { PG_ADMIN_URL } from './services';
 import { outboxVerificationToken, spawnServer } from './spawned-server';
 
@@ -166,4 +168,67 @@ export async function signUpClient(
     client.businessId = own.body.businesses[0]?.id ?? '';
   }
   return verified;
+}
+
+/**
+ * Two processes on one fresh database for a file's tests (`env` added to each process's, at a
+ * password cost that lets a file sign up many merchants quickly): started before the tests,
+ * stopped after them, and then any error-level log line from either process fails the file,
+ * as nothing a merchant or an attacker does may be a server error.
+ */
+export function useCluster(env: Record<string, string> = {}) {
+  let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
+  beforeAll(async () => {
+    cluster = await startCluster(2, { PASSWORD_HASH_LN: '12', ...env });
+  }, 60_000);
+  afterAll(async () => {
+    const errors = cluster?.errors();
+    await cluster?.stop();
+    expect(errors ?? []).toEqual([]);
+  });
+  const started = () => {
+    if (!cluster) throw new Error('the cluster has not started');
+    return cluster;
+  };
+  return {
+    /** Both processes, in order: round-robin picks `procs[i % 2]`. */
+    get procs() {
+      return started().procs as [ServerProcess, ServerProcess];
+    },
+    get a() {
+      return this.procs[0];
+    },
+    get b() {
+      return this.procs[1];
+    },
+    /** The shared database, for reading or changing it behind the processes' backs. */
+    get url() {
+      return started().url;
+    }
+  };
+}
+
+let signUps = 0;
+/** A new merchant signed up (and signed in) through `via`, with a unique address. */
+export async function signedUpClient(via: ServerProcess, name = 'M') {
+  const client = new Client();
+  const email = `mp${++signUps}-${process.pid}-${Date.now()}@example.com`;
+  const password = 'correct horse battery staple';
+  const res = await signUpClient(client, via, { name, email, password });
+  expect(res.status).toBe(200);
+  const { user } = (await res.json()) as { user: { id: string } };
+  return { client, email, password, userId: user.id };
+}
+
+/** Creates an app in the client's business through sync on `via`; answers its id. */
+export async function pushNewApp(client: Client, via: ServerProcess): Promise<string> {
+  const appId = newAppId();
+  const pushed = await client.req(via, 'POST', '/api/sync/push', {
+    businessId: client.businessId,
+    clientId: newClientId(),
+    schemaVersion: SYNC_SCHEMA_VERSION,
+    mutations: [create(1, appId)]
+  });
+  expect(pushed.status).toBe(200);
+  return appId;
 }

@@ -12,6 +12,7 @@ import { FakeClock } from '../../src/lib/clock';
 import { createLogger } from '../../src/lib/log';
 import type { Mail, Mailer } from '../../src/lib/mailer';
 import { usageRecorder } from '../../src/usage/recorder';
+import { connectionsGone, pgTemplate, sqliteTemplate } from './template-db';
 
 /**
  * PostgreSQL for tests: `TEST_DATABASE_URL` names a database the tests may use to create and
@@ -55,12 +56,13 @@ export function describeEachDialect(name: string, fn: (dialect: Dialect) => void
 
 /**
  * A fresh, empty, migrated database of the given dialect (up to `upTo` if given, else the
- * latest migration); `drop()` removes it.
+ * latest migration), copied from a migrated template (`template-db.ts`); `drop()` removes it.
  */
 export async function freshDatabase(dialect: Dialect, upTo?: string) {
   if (dialect === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kspay-test-'));
     const file = path.join(dir, 'test.sqlite');
+    fs.copyFileSync(await sqliteTemplate(upTo), file);
     const db = await openDb({ sqliteFile: file, ...(upTo ? { upTo } : {}) });
     return {
       db,
@@ -73,9 +75,10 @@ export async function freshDatabase(dialect: Dialect, upTo?: string) {
     };
   }
   const name = `kspay_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const template = await pgTemplate(PG_ADMIN_URL, upTo);
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  await admin.query(`create database ${name} template ${template}`);
   await admin.end();
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
@@ -88,16 +91,9 @@ export async function freshDatabase(dialect: Dialect, upTo?: string) {
       await db.close();
       const a = new pg.Client({ connectionString: PG_ADMIN_URL });
       await a.connect();
-      // pg's pool.end() resolves before its sockets have closed; dropping WITH (FORCE) under a
-      // session that is still closing makes its client emit an unhandled 'error'. Let them go.
-      for (let i = 0; i < 100; i++) {
-        const { rows } = await a.query<{ n: number }>(
-          'select count(*)::int as n from pg_stat_activity where datname = $1',
-          [name]
-        );
-        if (rows[0]?.n === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      // Dropping WITH (FORCE) under a session that is still closing makes its client emit an
+      // unhandled 'error'. Let them go.
+      await connectionsGone(a, name);
       await a.query(`drop database if exists ${name} with (force)`);
       await a.end();
     }
