@@ -162,10 +162,12 @@ export async function testServer(dialect: Dialect, overrides: Partial<Services> 
     clock,
     mailer,
     // Written only when a test flushes (or closes): no background write lands between the
-    // snapshots that assert a request changed nothing.
+    // snapshots that assert a request changed nothing — neither the timer's nor a full
+    // batch's (production writes 64 rows at once; the hostile suites make thousands).
     usage: usageRecorder(database.db, overrides.clock ?? clock, log, {
       logs: true,
-      flushEveryMs: 24 * 60 * 60 * 1000
+      flushEveryMs: 24 * 60 * 60 * 1000,
+      batchRows: 1_000_000
     }),
     ...overrides
   };
