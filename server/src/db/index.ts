@@ -22,8 +22,6 @@ export interface Db {
   dialect: Dialect;
   /** Hot-path reads compiled once (`prepared.ts`); committed state only. */
   reads: PreparedReads;
-  /** The SQLite file, which another connection may open (usage/log-writer.ts); else null. */
-  sqliteFile: string | null;
   close(): Promise<void>;
 }
 
@@ -54,7 +52,6 @@ export async function openDb(opts: DbOptions): Promise<Db> {
       db,
       dialect: 'postgres',
       reads: pgPreparedReads(pool),
-      sqliteFile: null,
       close: () => db.destroy()
     };
   } else {
@@ -79,7 +76,6 @@ export async function openDb(opts: DbOptions): Promise<Db> {
       db,
       dialect: 'sqlite',
       reads: sqlitePreparedReads(reader),
-      sqliteFile: reader === sqlite ? null : file,
       async close() {
         if (reader !== sqlite) reader.close();
         await db.destroy();

@@ -3,7 +3,9 @@ import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../db';
 import type { RequestLogsTable } from '../db/schema';
 import type { Clock } from '../lib/clock';
-import type { Statements } from '../usage/log-writer';
+
+/** Statements of one batch: SQL text and its values. */
+type Statements = readonly (readonly [sql: string, values: readonly unknown[]])[];
 
 /** Filters as instants: `from` inclusive, `to` exclusive (the day after the last one). */
 export interface RequestLogFilterInstants {
@@ -94,7 +96,7 @@ export function requestLogStore(database: Db, _clock: Clock) {
   return {
     /**
      * The statements that write `rows`: fixed sizes (`CHUNK_ROWS`), each SQL text one of four
-     * and prepared once. `usage/log-writer.ts` runs them on SQLite, `insertMany` here.
+     * and prepared once (the statement cache keeps them), run by `insertMany`.
      */
     insertStatements(rows: readonly RequestLogsTable[]): Statements {
       const statements: [string, unknown[]][] = [];

@@ -6,7 +6,6 @@ import type { Logger } from '../lib/log';
 import { idempotencyStore } from '../store/idempotency';
 import { keyUsageStore } from '../store/key-usage';
 import { requestLogStore } from '../store/request-logs';
-import { sqliteLogWriter } from './log-writer';
 import { ksCodeOf, redactBody } from './redact';
 
 /** One `/v1` call that named an app, as the frame saw it (payments/frame.ts). */
@@ -55,7 +54,7 @@ const CREDENTIALS_REFUSED = new Set([9008, 9009, 11002, 11004, 11005, 11011, 130
  * entry (references and strings it already has) to a bounded in-process buffer. A full batch
  * (64 rows) is written on the next turn of the event loop (`setImmediate`), the rest by a timer
  * every ~250 ms: the bodies are redacted, ids minted and the rows inserted there, by statements
- * prepared once (on SQLite on a worker thread, log-writer.ts), and each used pair's
+ * prepared once, and each used pair's
  * `last_used_at` moves (throttled). Entries that find the buffer full are dropped and counted
  * (a warning says how many) rather than letting memory grow. `close()` flushes what is left
  * (the server calls it on shutdown). Allocation-light per request; benchmark 1's logs on/off
@@ -65,8 +64,6 @@ export function usageRecorder(database: Db, clock: Clock, log: Logger, opts: Usa
   const logs = requestLogStore(database, clock);
   const keys = keyUsageStore(database, clock);
   const idempotency = idempotencyStore(database, clock);
-  // SQLite: the inserts run on a worker thread (log-writer.ts); PostgreSQL runs them itself.
-  const writer = opts.logs && database.sqliteFile ? sqliteLogWriter(database.sqliteFile) : null;
   const batchRows = opts.batchRows ?? 64;
   const maxBuffered = opts.maxBuffered ?? 20_000;
   let buffer: UsageEntry[] = [];
@@ -124,7 +121,7 @@ export function usageRecorder(database: Db, clock: Clock, log: Logger, opts: Usa
     for (let i = 0; i < rows.length; i += batchRows) {
       const batch = rows.slice(i, i + batchRows);
       try {
-        await (writer ? writer.run(logs.insertStatements(batch)) : logs.insertMany(batch));
+        await logs.insertMany(batch);
       } catch (err) {
         log.error({ err, rows: Math.min(batchRows, rows.length - i) }, 'request logs not written');
       }
@@ -187,7 +184,6 @@ export function usageRecorder(database: Db, clock: Clock, log: Logger, opts: Usa
       clearInterval(flushTimer);
       clearInterval(pruneTimer);
       await flush();
-      await writer?.close();
     }
   };
 }
