@@ -34,8 +34,9 @@ class AccountSettings {
     if (this.current && this.current.id !== session.user?.id) this.clear();
     this.#loading ??= this.#load().catch((err: unknown) => {
       this.#loading = null;
-      // Offline with the device's copy on screen: nothing is wrong that the merchant can fix.
-      if (!(this.timeZone && toApiError(err).isNetwork)) report(err);
+      // Out of reach: the header already says "Offline", and pages show the device's copy;
+      // a toast would repeat it (and did on an offline reload before Profile was ever opened).
+      if (!toApiError(err).isNetwork) report(err);
     });
     return this.#loading;
   }
